@@ -1,0 +1,26 @@
+//! A lossless Dockerfile parser that reads files the way BuildKit does.
+//!
+//! [`parse`] never fails: it returns a [`Parse`] holding the tree and a list of positioned
+//! [`SyntaxError`]s. Every byte of the input belongs to exactly one piece of the tree, so
+//! [`Parse::print`] gives back the input, and every part a rule can point at has a
+//! [`TextRange`]. What counts as an instruction, a flag, exec form or a heredoc follows
+//! BuildKit's parser (`frontend/dockerfile/parser`), quirks included; the places where we
+//! follow current BuildKit rather than older releases are listed in ARCHITECTURE.md.
+
+mod command;
+mod compat;
+mod decode;
+mod directives;
+mod dump;
+mod json;
+mod lines;
+mod parser;
+mod shell_words;
+mod text;
+mod tree;
+
+pub use decode::{decode, DecodeError, DecodeErrorKind};
+pub use dump::buildkit_dump;
+pub use parser::parse;
+pub use text::{LineCol, LineIndex, TextRange};
+pub use tree::*;

@@ -4,6 +4,56 @@
 //! WebAssembly, so the command line and the web page share every decision it makes.
 //! Dependencies between modules point one way: `syntax` → `model` → `rules` → `fix` →
 //! `harden` → `render`.
+//!
+//! The façade is two functions with plain-data results:
+//!
+//! ```
+//! use dfharden_core::{check, fix, Settings};
+//!
+//! let text = "FROM alpine:3.20\nRUN apk add curl\n";
+//! let report = check(text, &Settings::default());
+//! assert!(report.findings.iter().any(|f| f.code == "DH305"));
+//! let fixed = fix(text, &Settings::default());
+//! assert!(fixed.output.contains("apk add --no-cache curl"));
+//! ```
 
+pub mod digests;
+pub mod fix;
 pub mod model;
+pub mod rules;
+pub mod settings;
 pub mod syntax;
+
+use serde::Serialize;
+
+pub use digests::DigestTable;
+pub use fix::{Applicability, Edit, Fix, FixOutcome};
+pub use rules::{Finding, RuleMeta, ALL_RULES};
+pub use settings::{Profile, Settings};
+
+use model::Dockerfile;
+use rules::Context;
+use syntax::{parse, SyntaxError};
+
+/// The findings for one text.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Parse problems (errors: BuildKit would refuse the file).
+    pub syntax_errors: Vec<SyntaxError>,
+    pub findings: Vec<Finding>,
+}
+
+/// Checks a Dockerfile: parse problems and rule findings, in source order.
+pub fn check(text: &str, settings: &Settings) -> Report {
+    let parsed = parse(text);
+    let model = Dockerfile::new(&parsed);
+    let context = Context::new(&parsed, &model, settings);
+    let findings = rules::run_rules(&context);
+    Report { syntax_errors: parsed.errors.clone(), findings }
+}
+
+/// Rewrites a Dockerfile: applies every fix the settings allow, round after round, until
+/// nothing is left to fix.
+pub fn fix(text: &str, settings: &Settings) -> FixOutcome {
+    fix::fix_text(text, settings, &|current| check(current, settings).findings)
+}

@@ -6,6 +6,8 @@
 
 mod expand;
 mod image;
+pub mod base;
+pub mod shell;
 
 use std::collections::HashMap;
 

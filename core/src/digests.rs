@@ -1,0 +1,97 @@
+//! Where digests come from. Core never looks one up itself: it is given a [`DigestTable`]
+//! (from a lock file, a table the user pasted, or the CLI's registry client) and writes a digest
+//! only when the table has one. A made-up digest is never written.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{is_digest, ImageRef};
+
+/// Image reference → digest. Keys are canonical `registry/repository:tag` references (as
+/// [`ImageRef::canonical`] gives) or the reference as written; both are looked up.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DigestTable {
+    entries: BTreeMap<String, String>,
+}
+
+impl DigestTable {
+    pub fn new() -> Self {
+        DigestTable::default()
+    }
+
+    /// Adds an entry; refuses what is not a digest.
+    pub fn insert(&mut self, reference: &str, digest: &str) -> Result<(), String> {
+        if !is_digest(digest) {
+            return Err(format!("`{digest}` is not a digest (sha256: and 64 hex digits)"));
+        }
+        let key = ImageRef::parse(reference).map(|r| r.canonical()).unwrap_or_else(|_| reference.to_string());
+        self.entries.insert(key, digest.to_string());
+        Ok(())
+    }
+
+    /// The digest for an image's tag, if known.
+    pub fn lookup(&self, image: &ImageRef) -> Option<&str> {
+        let mut key = image.clone();
+        key.digest = None;
+        if key.tag.is_none() {
+            key.tag = Some("latest".to_string());
+        }
+        self.entries.get(&key.canonical()).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Reads a pasted table: one `reference digest` (or `reference@digest`, or
+    /// `reference = digest`) per line; `#` comments and blank lines ignored. Returns the table
+    /// and the lines that could not be read, with their line numbers.
+    pub fn parse_text(text: &str) -> (DigestTable, Vec<(usize, String)>) {
+        let mut table = DigestTable::new();
+        let mut problems = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let parts: Option<(&str, &str)> = line
+                .split_once(char::is_whitespace)
+                .map(|(a, b)| (a, b.trim().trim_start_matches('=').trim()))
+                .or_else(|| line.rsplit_once('@'));
+            match parts {
+                Some((reference, digest)) => {
+                    if let Err(e) = table.insert(reference, digest) {
+                        problems.push((n + 1, e));
+                    }
+                }
+                None => problems.push((n + 1, "expected `image:tag sha256:...`".to_string())),
+            }
+        }
+        (table, problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looks_up_by_canonical_reference() {
+        let digest = format!("sha256:{}", "b".repeat(64));
+        let (table, problems) = DigestTable::parse_text(&format!("# pins\npython:3.12 {digest}\nbad line\n"));
+        assert_eq!(problems.len(), 1);
+        let image = ImageRef::parse("docker.io/library/python:3.12").unwrap();
+        assert_eq!(table.lookup(&image), Some(digest.as_str()));
+        assert_eq!(table.lookup(&ImageRef::parse("python:3.11").unwrap()), None);
+    }
+}

@@ -1,0 +1,70 @@
+use crate::fix::{Edit, Fix};
+use crate::rules::helpers::{commands, exact_positions};
+use crate::rules::{rule, Context, Finding};
+
+rule! {
+    /// ## What it does
+    /// Flags `apk add` without `--no-cache`.
+    ///
+    /// ## Why is this bad?
+    /// Without `--no-cache`, Alpine's package manager keeps the downloaded package index under
+    /// `/var/cache/apk`. It is dead weight in the layer: it makes the image bigger, and a stale
+    /// index baked into an image gives a false sense of what is installable.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apk update && apk add curl
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN apk add --no-cache curl
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: `--no-cache` fetches a fresh index for this command and keeps none; the same
+    /// packages are installed.
+    ///
+    /// ## References
+    /// - hadolint DL3019, Trivy DS025
+    /// - Alpine wiki, "Alpine Package Keeper": the `--no-cache` option
+    pub struct ApkAddWithoutNoCache {
+        code: "DH305",
+        name: "apk-add-without-no-cache",
+        category: Hygiene,
+        severity: Warning,
+        fix: Sometimes,
+        summary: "`apk add` keeps the package index in the image",
+        aliases: [(Hadolint, "DL3019"), (Trivy, "DS025")],
+    }
+}
+
+/// DH305
+pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
+    for index in 0..ctx.model.instructions.len() {
+        let cleans_cache = commands(ctx, index).any(|(_, c)| {
+            c.program() == Some("rm") && c.args().iter().any(|w| w.text.starts_with("/var/cache/apk"))
+        });
+        for (script, command) in commands(ctx, index) {
+            let Some(sub) = command.subcommand() else { continue };
+            if command.program() != Some("apk") || sub.text != "add" || cleans_cache {
+                continue;
+            }
+            if command.has_flag(&["--no-cache"]) {
+                continue;
+            }
+            let mut finding = ctx.finding(
+                &ApkAddWithoutNoCache::META,
+                command.range,
+                "`apk add` without `--no-cache` leaves the package index in the layer",
+            );
+            if exact_positions(script) {
+                finding.fix = Some(Fix::safe(
+                    "Add `--no-cache`",
+                    vec![Edit::insert(sub.range.end, " --no-cache")],
+                ));
+            }
+            findings.push(finding);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! How the container starts and is watched.

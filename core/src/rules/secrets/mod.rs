@@ -1,0 +1,1 @@
+//! Credentials that end up in the image or its history.

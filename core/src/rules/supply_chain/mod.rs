@@ -1,0 +1,1 @@
+//! Where base images come from and whether they can be verified.

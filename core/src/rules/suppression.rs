@@ -1,0 +1,121 @@
+//! Inline suppressions written in the Dockerfile.
+//!
+//! - `# dfharden: ignore=DH101,DH301` (or `# dfharden: ignore` for every rule) in the comment
+//!   block right above an instruction silences those rules for that instruction.
+//! - `# dfharden: ignore-file=DH202` (or `# dfharden: ignore-file`) anywhere silences them for
+//!   the whole file.
+//! - hadolint's `# hadolint ignore=DL3008` and `# hadolint global ignore=DL3008` are honoured
+//!   for rules that have a hadolint equivalent, so existing files keep working.
+
+use std::collections::HashSet;
+
+use super::{Finding, Tool, ALL_RULES};
+use crate::model::Dockerfile;
+use crate::syntax::{Item, Parse, TextRange};
+
+/// A set of rule codes, or every rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct CodeSet {
+    all: bool,
+    codes: HashSet<String>,
+}
+
+impl CodeSet {
+    fn contains(&self, code: &str) -> bool {
+        self.all || self.codes.contains(code)
+    }
+
+    fn extend(&mut self, other: CodeSet) {
+        self.all |= other.all;
+        self.codes.extend(other.codes);
+    }
+}
+
+/// The suppressions of one file.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    file: CodeSet,
+    /// Instruction range → codes suppressed for it.
+    instructions: Vec<(TextRange, CodeSet)>,
+}
+
+impl Suppressions {
+    pub fn read(parse: &Parse, _model: &Dockerfile<'_>) -> Suppressions {
+        let text = parse.text();
+        let mut result = Suppressions::default();
+        let mut pending = CodeSet::default();
+        for item in &parse.items {
+            match item {
+                Item::Comment(comment) => {
+                    let body = comment.text_range.slice(text).trim();
+                    match read_comment(body) {
+                        Some((Scope::File, codes)) => result.file.extend(codes),
+                        Some((Scope::Next, codes)) => pending.extend(codes),
+                        None => {}
+                    }
+                }
+                Item::Instruction(instruction) => {
+                    let codes = std::mem::take(&mut pending);
+                    if codes.all || !codes.codes.is_empty() {
+                        result.instructions.push((instruction.range, codes));
+                    }
+                }
+                // A blank line or directive ends the comment block above an instruction.
+                Item::Blank { .. } | Item::Directive(_) => pending = CodeSet::default(),
+            }
+        }
+        result
+    }
+
+    pub fn suppresses(&self, finding: &Finding) -> bool {
+        if self.file.contains(finding.code) {
+            return true;
+        }
+        self.instructions.iter().any(|(range, codes)| {
+            range.start <= finding.range.start && finding.range.start < range.end.max(range.start + 1)
+                && codes.contains(finding.code)
+        })
+    }
+}
+
+enum Scope {
+    File,
+    Next,
+}
+
+/// Reads one comment's text (after `#`).
+fn read_comment(body: &str) -> Option<(Scope, CodeSet)> {
+    if let Some(rest) = body.strip_prefix("dfharden:") {
+        let rest = rest.trim();
+        let (scope, list) = if let Some(list) = rest.strip_prefix("ignore-file") {
+            (Scope::File, list)
+        } else if let Some(list) = rest.strip_prefix("ignore") {
+            (Scope::Next, list)
+        } else {
+            return None;
+        };
+        let list = list.trim();
+        if list.is_empty() {
+            return Some((scope, CodeSet { all: true, codes: HashSet::new() }));
+        }
+        let list = list.strip_prefix('=')?;
+        let codes = list.split(',').map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect();
+        return Some((scope, CodeSet { all: false, codes }));
+    }
+    if let Some(rest) = body.strip_prefix("hadolint") {
+        let rest = rest.trim();
+        let (scope, rest) = match rest.strip_prefix("global") {
+            Some(r) => (Scope::File, r.trim()),
+            None => (Scope::Next, rest),
+        };
+        let list = rest.strip_prefix("ignore")?.trim().strip_prefix('=')?;
+        let hadolint: Vec<String> = list.split(',').map(|c| c.trim().to_ascii_uppercase()).collect();
+        let codes = ALL_RULES
+            .iter()
+            .filter(|r| r.meta.alias(Tool::Hadolint).any(|id| hadolint.iter().any(|h| h == id)))
+            .map(|r| r.meta.code.to_string())
+            .collect();
+        return Some((scope, CodeSet { all: false, codes }));
+    }
+    None
+}

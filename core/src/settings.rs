@@ -1,0 +1,115 @@
+//! What a user can choose: which rules run, how far fixes go, which user to run as, which
+//! registries to trust, and where digests come from. Plain data that derives serde, so the
+//! CLI's config file and the web page's share link carry the same thing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::digests::DigestTable;
+use crate::rules::{Category, RuleMeta};
+
+/// How much dfharden changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Safe fixes only: nothing that could change what the image does.
+    Basic,
+    /// The full hardening: safe and unsafe fixes, including the structural rewrite.
+    #[default]
+    Strict,
+}
+
+/// The non-root account the hardened image runs as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserSettings {
+    pub name: String,
+    pub uid: u32,
+}
+
+impl Default for UserSettings {
+    /// `nonroot`, uid/gid 65532: the account distroless and Chainguard images ship, so the same
+    /// identity works whether the final stage is distroless or hardened in place.
+    fn default() -> Self {
+        UserSettings { name: "nonroot".to_string(), uid: 65532 }
+    }
+}
+
+/// Registries trusted by default: the big public ones and the vendors' own.
+pub const DEFAULT_TRUSTED_REGISTRIES: &[&str] = &[
+    "docker.io",
+    "gcr.io",
+    "ghcr.io",
+    "mcr.microsoft.com",
+    "quay.io",
+    "cgr.dev",
+    "public.ecr.aws",
+    "registry.k8s.io",
+    "registry.access.redhat.com",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Rules to run: codes (`DH101`), code prefixes (`DH1`), categories (`privilege`) or `ALL`.
+    /// Empty means the profile's default set.
+    pub select: Vec<String>,
+    /// Rules not to run (same forms as `select`); wins over `select`.
+    pub ignore: Vec<String>,
+    pub profile: Profile,
+    /// Whether unsafe fixes are applied; `None` follows the profile (strict: yes, basic: no).
+    pub unsafe_fixes: Option<bool>,
+    pub user: UserSettings,
+    pub trusted_registries: Vec<String>,
+    /// Known digests for image references: the `DigestSource` of core.
+    pub digests: DigestTable,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            profile: Profile::Strict,
+            unsafe_fixes: None,
+            user: UserSettings::default(),
+            trusted_registries: DEFAULT_TRUSTED_REGISTRIES.iter().map(|s| s.to_string()).collect(),
+            digests: DigestTable::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Whether unsafe fixes are applied.
+    pub fn applies_unsafe_fixes(&self) -> bool {
+        self.unsafe_fixes.unwrap_or(self.profile == Profile::Strict)
+    }
+
+    /// Whether a rule runs under these settings.
+    pub fn is_enabled(&self, rule: &RuleMeta) -> bool {
+        if self.ignore.iter().any(|s| selector_matches(s, rule)) {
+            return false;
+        }
+        if self.select.is_empty() {
+            return rule.status == crate::rules::Status::Stable;
+        }
+        self.select.iter().any(|s| selector_matches(s, rule))
+    }
+
+    /// Selectors that match no rule: worth telling the user about.
+    pub fn unknown_selectors(&self) -> Vec<String> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .filter(|s| !crate::rules::ALL_RULES.iter().any(|r| selector_matches(s, r.meta)))
+            .cloned()
+            .collect()
+    }
+}
+
+fn selector_matches(selector: &str, rule: &RuleMeta) -> bool {
+    let selector = selector.trim();
+    selector.eq_ignore_ascii_case("ALL")
+        || rule.code.starts_with(&selector.to_ascii_uppercase())
+        || selector.eq_ignore_ascii_case(rule.name)
+        || Category::from_name(selector) == Some(rule.category)
+}

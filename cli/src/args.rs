@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Rewrite Dockerfiles into hardened ones: non-root, distroless final stage, pinned base
 /// images, and every change explained.
@@ -12,18 +12,157 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to use colours.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Report what makes images unsafe. Exits 1 when there are findings.
+    Check(CheckArgs),
+    /// Rewrite Dockerfiles into hardened ones (to stdout, as a patch, or in place).
+    Fix(FixArgs),
+    /// Explain a rule: what it flags, why, and how to fix it.
+    Rule(RuleArgs),
+    /// List every rule.
+    Rules(RulesArgs),
     /// Print how a Dockerfile parses: instructions with line ranges, flags, values, heredocs.
     ///
     /// Useful to compare dfharden's reading of a file with Docker's. Exits 1 if the file has
     /// syntax errors (BuildKit would refuse it).
     Parse(ParseArgs),
+    /// Generate shell completions or the man page.
+    Generate(GenerateArgs),
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Options shared by `check` and `fix`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SharedArgs {
+    /// Files or directories (searched for Dockerfile, *.Dockerfile, Dockerfile.*,
+    /// Containerfile; .gitignore is honoured). `-` reads standard input. Default: `.`
+    pub paths: Vec<PathBuf>,
+    /// The name to report and to find the configuration for, when reading standard input.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Rules to run: codes (DH101), prefixes (DH1), categories (privilege) or ALL.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Rules not to run (same forms as --select).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// basic: safe fixes only; strict: the full hardening (default).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// The non-root user to create and run as (default: nonroot).
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Its uid and gid (default: 65532, as in distroless images).
+    #[arg(long, value_name = "UID")]
+    pub uid: Option<u32>,
+    /// Trusted registries (replaces the configured list).
+    #[arg(long, value_delimiter = ',', value_name = "HOSTS")]
+    pub trusted_registries: Option<Vec<String>>,
+    /// Digest lock file to pin from (default: dfharden.lock found upwards).
+    #[arg(long, value_name = "FILE")]
+    pub lock_file: Option<PathBuf>,
+    /// Use this configuration file instead of the dfharden.toml found upwards.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    Basic,
+    Strict,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub output_format: OutputFormat,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// `path:line:col: CODE [severity] message`.
+    Text,
+    /// A JSON document with a `version` field.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// Print a unified patch (`git apply` accepts it) and write nothing. Exits 1 if there
+    /// are changes.
+    #[arg(long, conflicts_with_all = ["write", "check"])]
+    pub diff: bool,
+    /// Rewrite the files in place (atomically, keeping their permissions).
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Write nothing; exit 1 if any file would change. For CI and pull requests.
+    #[arg(long)]
+    pub check: bool,
+    /// Also print, for each change, the rules behind it and why.
+    #[arg(long)]
+    pub explain: bool,
+    /// Apply unsafe fixes too (the strict profile does by default).
+    #[arg(long, overrides_with = "no_unsafe_fixes")]
+    pub unsafe_fixes: bool,
+    /// Apply only safe fixes.
+    #[arg(long, overrides_with = "unsafe_fixes")]
+    pub no_unsafe_fixes: bool,
+    /// Rewrite even files that have syntax errors.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (DH101) or name (final-stage-runs-as-root).
+    pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct ParseArgs {
     /// The Dockerfile to read, or `-` for standard input.
     pub file: PathBuf,
@@ -43,4 +182,21 @@ pub enum ParseFormat {
     Json,
     /// BuildKit's own AST dump format (as in its `testfiles/*/result`).
     Buildkit,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub what: Generate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Generate {
+    /// Shell completions for bash, zsh, fish, elvish or powershell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The man page (roff) on standard output.
+    Man,
 }

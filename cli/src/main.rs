@@ -5,7 +5,12 @@
 
 mod args;
 mod commands;
+mod config;
+mod discover;
 mod input;
+mod lockfile;
+mod paths;
+mod write;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

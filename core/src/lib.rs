@@ -20,6 +20,7 @@
 pub mod digests;
 pub mod fix;
 pub mod model;
+pub mod render;
 pub mod rules;
 pub mod settings;
 pub mod syntax;

@@ -1,0 +1,124 @@
+//! `dfharden check`: report findings in text, JSON, SARIF or GitHub annotation form.
+
+use std::io::Write;
+
+use anyhow::Result;
+use anstyle::{AnsiColor, Style};
+use dfharden_core::render::{finding_line, github_annotation, sarif_log, FileReport, JsonReport, Location, SarifInput};
+use dfharden_core::syntax::{LineIndex, Severity as SyntaxSeverity};
+use dfharden_core::{check, Report, ALL_RULES};
+
+use super::process;
+use crate::args::{CheckArgs, OutputFormat};
+use crate::config::SettingsResolver;
+use crate::discover::discover;
+use crate::input::read_target;
+use crate::paths::display_path;
+use crate::Outcome;
+
+struct Checked {
+    name: String,
+    text: String,
+    report: Report,
+}
+
+pub fn run(args: &CheckArgs) -> Result<Outcome> {
+    let shared = &args.shared;
+    let targets = discover(&shared.paths)?;
+    let resolver = SettingsResolver::new(shared, None);
+    let results = process(&targets, shared.quiet, |target| -> Result<Checked> {
+        let source = read_target(target, shared.stdin_filename.as_deref())?;
+        let resolved = resolver.for_file(&source.name)?;
+        let report = check(&source.text, &resolved.settings);
+        Ok(Checked { name: display_path(&source.name), text: source.text, report })
+    });
+    let mut failed = false;
+    let mut checked = Vec::new();
+    for result in results {
+        match result {
+            Ok(c) => checked.push(c),
+            Err(e) => {
+                failed = true;
+                eprintln!("dfharden: error: {e:#}");
+            }
+        }
+    }
+    let mut out = anstream::stdout().lock();
+    match args.output_format {
+        OutputFormat::Text => write_text(&mut out, &checked)?,
+        OutputFormat::Github => {
+            for c in &checked {
+                let index = LineIndex::new(&c.text);
+                for f in &c.report.findings {
+                    writeln!(out, "{}", github_annotation(&c.name, &Location::of(&c.text, &index, f.range), f))?;
+                }
+            }
+        }
+        OutputFormat::Json => {
+            let files = checked
+                .iter()
+                .map(|c| FileReport::new(&c.name, &c.text, &c.report.syntax_errors, &c.report.findings))
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &JsonReport::new(files))?;
+            writeln!(out)?;
+        }
+        OutputFormat::Sarif => {
+            let rules: Vec<_> = ALL_RULES.iter().collect();
+            let inputs: Vec<SarifInput> = checked
+                .iter()
+                .map(|c| SarifInput { path: sarif_uri(&c.name), text: &c.text, findings: &c.report.findings })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &sarif_log(&rules, &inputs))?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    if failed {
+        anyhow::bail!("some files could not be checked");
+    }
+    let any = checked.iter().any(|c| {
+        !c.report.findings.is_empty() || c.report.syntax_errors.iter().any(|e| e.severity == SyntaxSeverity::Error)
+    });
+    Ok(if any && !args.exit_zero { Outcome::Reported } else { Outcome::Clean })
+}
+
+/// SARIF wants relative URIs with forward slashes.
+fn sarif_uri(name: &str) -> &str {
+    name.strip_prefix("./").unwrap_or(name)
+}
+
+fn write_text(out: &mut impl Write, checked: &[Checked]) -> Result<()> {
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let mut findings = 0;
+    let mut fixable = 0;
+    for c in checked {
+        let index = LineIndex::new(&c.text);
+        for e in &c.report.syntax_errors {
+            let at = Location::of(&c.text, &index, e.range);
+            let kind = if e.severity == SyntaxSeverity::Error { "syntax error" } else { "syntax warning" };
+            writeln!(out, "{bold}{}:{}:{}{bold:#}: {red}{kind}{red:#}: {}", c.name, at.line, at.column, e.message)?;
+        }
+        for f in &c.report.findings {
+            let line = finding_line(&c.name, &Location::of(&c.text, &index, f.range), f);
+            // Bold the location, dim the fix hint.
+            match line.split_once(": ") {
+                Some((location, rest)) => match rest.rsplit_once(" [") {
+                    Some((message, hint)) if hint.contains("fix") => {
+                        writeln!(out, "{bold}{location}{bold:#}: {message} {dim}[{hint}{dim:#}")?
+                    }
+                    _ => writeln!(out, "{bold}{location}{bold:#}: {rest}")?,
+                },
+                None => writeln!(out, "{line}")?,
+            }
+            findings += 1;
+            fixable += usize::from(f.fix.as_ref().is_some_and(|x| x.applicability != dfharden_core::Applicability::DisplayOnly));
+        }
+    }
+    if findings > 0 {
+        writeln!(out, "Found {findings} finding(s) in {} file(s); {fixable} fixable with `dfharden fix`.", checked.len())?;
+    }
+    Ok(())
+}
+

@@ -1,0 +1,156 @@
+//! `dfharden fix`: rewrite Dockerfiles, to standard output, as a patch, or in place.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+use dfharden_core::render::{attributed_hunks, unified_diff};
+use dfharden_core::rules::rule_by_code;
+use dfharden_core::syntax::parse;
+use dfharden_core::{fix, FixOutcome};
+
+use super::process;
+use crate::args::FixArgs;
+use crate::config::SettingsResolver;
+use crate::discover::discover;
+use crate::input::{read_target, Source};
+use crate::paths::{display_path, patch_path};
+use crate::write::write_atomically;
+use crate::Outcome;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Stdout,
+    Diff,
+    Write,
+    Check,
+}
+
+struct Fixed {
+    source: Source,
+    outcome: FixOutcome,
+}
+
+impl Fixed {
+    fn changed(&self) -> bool {
+        self.outcome.output != self.source.text
+    }
+
+    fn codes(&self) -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = self.outcome.applied.iter().map(|a| a.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+}
+
+pub fn run(args: &FixArgs) -> Result<Outcome> {
+    let shared = &args.shared;
+    let mode = match (args.diff, args.write, args.check) {
+        (true, _, _) => Mode::Diff,
+        (_, true, _) => Mode::Write,
+        (_, _, true) => Mode::Check,
+        _ => Mode::Stdout,
+    };
+    let targets = discover(&shared.paths)?;
+    if mode == Mode::Stdout && targets.len() != 1 {
+        bail!("{} files to fix: choose --write, --diff or --check (standard output takes one file)", targets.len());
+    }
+    let unsafe_fixes = match (args.unsafe_fixes, args.no_unsafe_fixes) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let resolver = SettingsResolver::new(shared, unsafe_fixes);
+    let results = process(&targets, shared.quiet, |target| -> Result<Fixed> {
+        let source = read_target(target, shared.stdin_filename.as_deref())?;
+        let name = display_path(&source.name);
+        if !args.force && parse(&source.text).has_errors() {
+            bail!("{name}: not rewritten: it has syntax errors (BuildKit would refuse it; see `dfharden check`). Pass --force to rewrite anyway");
+        }
+        let resolved = resolver.for_file(&source.name)?;
+        let outcome = fix(&source.text, &resolved.settings);
+        Ok(Fixed { source, outcome })
+    });
+
+    let mut out = anstream::stdout().lock();
+    let mut err = anstream::stderr().lock();
+    let mut failed = 0;
+    let mut changed_files = 0;
+    for result in results {
+        let fixed = match result {
+            Ok(fixed) => fixed,
+            Err(e) => {
+                failed += 1;
+                writeln!(err, "dfharden: error: {e:#}")?;
+                continue;
+            }
+        };
+        let name = display_path(&fixed.source.name);
+        for dropped in &fixed.outcome.dropped {
+            writeln!(err, "{name}: warning: {} fix \"{}\" not applied: {}", dropped.code, dropped.title, dropped.reason)?;
+        }
+        if !fixed.outcome.converged {
+            writeln!(err, "{name}: warning: fixes did not settle after {} rounds; please report this file", fixed.outcome.rounds)?;
+        }
+        let changed = fixed.changed();
+        changed_files += usize::from(changed);
+        match mode {
+            Mode::Stdout => out.write_all(fixed.outcome.output.as_bytes())?,
+            Mode::Diff => {
+                let path = match &fixed.source.path {
+                    Some(path) => patch_path(path),
+                    None => name.clone(),
+                };
+                out.write_all(unified_diff(&fixed.source.text, &fixed.outcome.output, &path).as_bytes())?;
+            }
+            Mode::Check => {
+                if changed {
+                    writeln!(out, "would fix {name} ({})", fixed.codes().join(", "))?;
+                }
+            }
+            Mode::Write => match (&fixed.source.path, changed) {
+                (Some(path), true) => {
+                    write_atomically(path, &fixed.outcome.output)?;
+                    writeln!(err, "fixed {name} ({})", fixed.codes().join(", "))?;
+                }
+                (None, _) => out.write_all(fixed.outcome.output.as_bytes())?,
+                (Some(_), false) => {}
+            },
+        }
+        if args.explain {
+            write_explanation(&mut err, &name, &fixed)?;
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        bail!("{failed} file(s) could not be fixed");
+    }
+    if mode == Mode::Write && changed_files > 0 {
+        writeln!(err, "{changed_files} file(s) rewritten")?;
+    }
+    let reports_changes = matches!(mode, Mode::Diff | Mode::Check) && changed_files > 0;
+    Ok(if reports_changes { Outcome::Reported } else { Outcome::Clean })
+}
+
+/// For each changed hunk: the hunk, then each rule behind it with why it matters.
+fn write_explanation(out: &mut impl Write, name: &str, fixed: &Fixed) -> Result<()> {
+    let hunks = attributed_hunks(&fixed.source.text, &fixed.outcome);
+    if hunks.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{name}: {} change(s)", hunks.len())?;
+    for (n, hunk) in hunks.iter().enumerate() {
+        writeln!(out, "\nChange {} of {}:", n + 1, hunks.len())?;
+        out.write_all(hunk.text.as_bytes())?;
+        for &i in &hunk.fixes {
+            let applied = &fixed.outcome.applied[i];
+            writeln!(out, "  {} {}: {}", applied.code, applied.name, applied.title)?;
+            if let Some(why) = rule_by_code(applied.code).and_then(|r| r.meta.section("Why is this bad?")) {
+                for line in why.lines() {
+                    writeln!(out, "    {line}")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

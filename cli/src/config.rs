@@ -1,0 +1,149 @@
+//! Configuration: `dfharden.toml` (or `.dfharden.toml`) found upwards from each file, then
+//! overridden by command-line flags; digests from `dfharden.lock`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use dfharden_core::settings::{Profile, UserSettings};
+use dfharden_core::{DigestTable, Settings};
+use serde::Deserialize;
+
+use crate::args::{ProfileArg, SharedArgs};
+use crate::lockfile::LockFile;
+
+pub const CONFIG_NAMES: &[&str] = &["dfharden.toml", ".dfharden.toml"];
+pub const LOCK_NAME: &str = "dfharden.lock";
+
+/// The file format of `dfharden.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub profile: Option<Profile>,
+    pub unsafe_fixes: Option<bool>,
+    pub user: Option<UserSettings>,
+    pub trusted_registries: Option<Vec<String>>,
+    /// Path of the digest lock file, relative to the configuration file.
+    pub lock_file: Option<PathBuf>,
+}
+
+/// Builds the settings for each file, caching configuration per directory.
+pub struct SettingsResolver {
+    args: SharedArgs,
+    unsafe_fixes: Option<bool>,
+    cache: Mutex<HashMap<PathBuf, std::sync::Arc<Resolved>>>,
+}
+
+/// Settings for one directory, and where they came from.
+pub struct Resolved {
+    pub settings: Settings,
+    pub config_path: Option<PathBuf>,
+    pub lock_path: Option<PathBuf>,
+}
+
+impl SettingsResolver {
+    pub fn new(args: &SharedArgs, unsafe_fixes: Option<bool>) -> Self {
+        SettingsResolver { args: args.clone(), unsafe_fixes, cache: Mutex::new(HashMap::new()) }
+    }
+
+    /// The settings for a Dockerfile at `path` (a path for stdin too, via --stdin-filename).
+    pub fn for_file(&self, path: &Path) -> Result<std::sync::Arc<Resolved>> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+        let dir = dir.canonicalize().unwrap_or(dir);
+        if let Some(found) = self.cache.lock().expect("lock").get(&dir) {
+            return Ok(found.clone());
+        }
+        let resolved = std::sync::Arc::new(self.resolve(&dir)?);
+        self.cache.lock().expect("lock").insert(dir, resolved.clone());
+        Ok(resolved)
+    }
+
+    fn resolve(&self, dir: &Path) -> Result<Resolved> {
+        let config_path = match (&self.args.config, self.args.isolated) {
+            (Some(explicit), _) => Some(explicit.clone()),
+            (None, true) => None,
+            (None, false) => find_upwards(dir, CONFIG_NAMES),
+        };
+        let config = match &config_path {
+            Some(path) => read_config(path)?,
+            None => ConfigFile::default(),
+        };
+        let mut settings = Settings::default();
+        if let Some(v) = config.select {
+            settings.select = v;
+        }
+        if let Some(v) = config.ignore {
+            settings.ignore = v;
+        }
+        if let Some(v) = config.profile {
+            settings.profile = v;
+        }
+        settings.unsafe_fixes = config.unsafe_fixes;
+        if let Some(v) = config.user {
+            settings.user = v;
+        }
+        if let Some(v) = config.trusted_registries {
+            settings.trusted_registries = v;
+        }
+        // Flags win over the file.
+        let args = &self.args;
+        if !args.select.is_empty() {
+            settings.select = args.select.clone();
+        }
+        settings.ignore.extend(args.ignore.iter().cloned());
+        if let Some(p) = args.profile {
+            settings.profile = match p {
+                ProfileArg::Basic => Profile::Basic,
+                ProfileArg::Strict => Profile::Strict,
+            };
+        }
+        if let Some(u) = self.unsafe_fixes {
+            settings.unsafe_fixes = Some(u);
+        }
+        if let Some(name) = &args.user {
+            settings.user.name = name.clone();
+        }
+        if let Some(uid) = args.uid {
+            settings.user.uid = uid;
+        }
+        if let Some(registries) = &args.trusted_registries {
+            settings.trusted_registries = registries.clone();
+        }
+        let lock_path = match (&args.lock_file, &config.lock_file, &config_path) {
+            (Some(path), _, _) => Some(path.clone()),
+            (None, Some(relative), Some(config)) => {
+                Some(config.parent().unwrap_or(Path::new(".")).join(relative))
+            }
+            _ => find_upwards(dir, &[LOCK_NAME]),
+        };
+        if let Some(lock) = lock_path.as_ref().filter(|p| p.exists()) {
+            settings.digests = LockFile::read(lock)?.digest_table();
+        } else {
+            settings.digests = DigestTable::new();
+        }
+        Ok(Resolved { settings, config_path, lock_path })
+    }
+}
+
+fn read_config(path: &Path) -> Result<ConfigFile> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))
+}
+
+/// The first of `names` found in `dir` or its ancestors.
+pub fn find_upwards(dir: &Path, names: &[&str]) -> Option<PathBuf> {
+    let mut current = Some(dir);
+    while let Some(d) = current {
+        for name in names {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        current = d.parent();
+    }
+    None
+}

@@ -23,6 +23,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite Dockerfiles into hardened ones (to stdout, as a patch, or in place).
     Fix(FixArgs),
+    /// Resolve base-image tags to digests, record them in dfharden.lock, and pin FROM lines.
+    ///
+    /// Digests come from the registries' OCI distribution API; for multi-platform images the
+    /// index digest is kept so the pin works on every platform. `fix` then pins offline from
+    /// the lock file.
+    Pin(PinArgs),
     /// Explain a rule: what it flags, why, and how to fix it.
     Rule(RuleArgs),
     /// List every rule.
@@ -140,6 +146,25 @@ pub struct FixArgs {
     /// Rewrite even files that have syntax errors.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PinArgs {
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// Resolve again the images already in the lock file, and move existing pins to the
+    /// digests the tags point at now.
+    #[arg(long)]
+    pub update: bool,
+    /// Only write the lock file; leave the Dockerfiles alone.
+    #[arg(long)]
+    pub lock_only: bool,
+    /// Allow plain HTTP to registries that are not on this machine.
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+    /// Seconds to wait for a registry answer.
+    #[arg(long, default_value_t = 20)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ mod discover;
 mod input;
 mod lockfile;
 mod paths;
+mod registry;
 mod write;
 
 use std::io::{self, Write};

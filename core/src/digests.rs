@@ -95,3 +95,51 @@ mod tests {
         assert_eq!(table.lookup(&ImageRef::parse("python:3.11").unwrap()), None);
     }
 }
+
+/// Moves existing pins (`image:tag@sha256:old`) to the digests `table` has for their tags.
+/// Returns the new text and, for each moved pin, `(reference, old, new)`. Only literal
+/// references (no build arguments) that keep a tag are updated: a bare `image@sha256:...`
+/// names no tag to follow.
+pub fn update_pins(text: &str, table: &DigestTable) -> (String, Vec<(String, String, String)>) {
+    use crate::fix::{apply_edits, Edit};
+    use crate::model::{Base, Dockerfile};
+    let parsed = crate::syntax::parse(text);
+    let model = Dockerfile::new(&parsed);
+    let mut edits = Vec::new();
+    let mut moved = Vec::new();
+    for stage in &model.stages {
+        let Base::Image { image } = &stage.base.base else { continue };
+        let (Some(old), Some(_tag)) = (&image.digest, &image.tag) else { continue };
+        if stage.base.written.contains('$') {
+            continue;
+        }
+        let Some(new) = table.lookup(image) else { continue };
+        if new == old {
+            continue;
+        }
+        let written = stage.base.range;
+        let Some(at) = written.slice(text).rfind(old.as_str()) else { continue };
+        let start = written.start + at;
+        edits.push(Edit::replace(crate::syntax::TextRange::new(start, start + old.len()), new));
+        moved.push((image.to_string(), old.clone(), new.to_string()));
+    }
+    let (out, _) = apply_edits(text, &edits.iter().collect::<Vec<_>>());
+    (out, moved)
+}
+
+#[cfg(test)]
+mod update_tests {
+    use super::*;
+
+    #[test]
+    fn moves_pins_to_new_digests() {
+        let old = format!("sha256:{}", "a".repeat(64));
+        let new = format!("sha256:{}", "b".repeat(64));
+        let mut table = DigestTable::new();
+        table.insert("python:3.12", &new).unwrap();
+        let text = format!("FROM python:3.12@{old} AS a\nFROM alpine@{old}\n");
+        let (out, moved) = update_pins(&text, &table);
+        assert_eq!(out, format!("FROM python:3.12@{new} AS a\nFROM alpine@{old}\n"));
+        assert_eq!(moved.len(), 1);
+    }
+}

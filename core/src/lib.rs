@@ -19,6 +19,7 @@
 
 pub mod digests;
 pub mod fix;
+pub mod harden;
 pub mod model;
 pub mod render;
 pub mod rules;

@@ -4,6 +4,7 @@ mod check;
 mod fix;
 mod generate;
 mod parse;
+mod pin;
 mod rules;
 
 use std::io::IsTerminal;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Fix(args) => fix::run(&args),
+        Command::Pin(args) => pin::run(&args),
         Command::Rule(args) => rules::rule(&args),
         Command::Rules(args) => rules::list(&args),
         Command::Parse(args) => parse::run(&args),

@@ -92,3 +92,10 @@ pub fn last_build_step<'a>(ctx: &Context<'a>, stage: &crate::model::Stage) -> &'
     }
     last
 }
+
+/// The escape character (and blanks) ending an instruction's last line when the instruction
+/// runs into the end of the file: a line appended after it would join the instruction.
+pub fn dangling_continuation(instruction: &Instruction) -> Option<crate::syntax::TextRange> {
+    let last = instruction.tokens.iter().rev().find(|t| matches!(t.kind, TokenKind::Code | TokenKind::Continuation | TokenKind::HeredocTerminator | TokenKind::HeredocBody))?;
+    (last.kind == TokenKind::Continuation).then_some(last.range)
+}

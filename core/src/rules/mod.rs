@@ -6,7 +6,7 @@
 //! availability, and a `check` function right below it. Codes are registered once, in
 //! [`registry`], and are never reused.
 
-mod helpers;
+pub(crate) mod helpers;
 mod registry;
 mod suppression;
 
@@ -14,6 +14,7 @@ pub mod hygiene;
 pub mod privilege;
 pub mod runtime;
 pub mod secrets;
+pub mod structure;
 pub mod supply_chain;
 
 use serde::Serialize;

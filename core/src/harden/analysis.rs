@@ -1,0 +1,634 @@
+//! Reading a build stage that also runs the application: which ecosystem it is, what the build
+//! produces and where, and how the application starts. Every "no" comes with a reason a person
+//! can act on, because declining is also an answer the tool must explain.
+
+use serde::Serialize;
+
+use super::images::Runtime;
+use crate::model::base::{facts_for_image, Distro};
+use crate::model::shell::{split, SimpleCommand};
+use crate::model::{form_of, Base, Dockerfile, Form, Stage};
+use crate::rules::Context;
+use crate::syntax::{Arguments, Instruction, Keyword, TextRange};
+
+/// The languages dfharden knows how to move onto a minimal final image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    Go,
+    Rust,
+    Node,
+    Python,
+    Java,
+    Dotnet,
+}
+
+impl Ecosystem {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ecosystem::Go => "Go",
+            Ecosystem::Rust => "Rust",
+            Ecosystem::Node => "Node.js",
+            Ecosystem::Python => "Python",
+            Ecosystem::Java => "Java",
+            Ecosystem::Dotnet => ".NET",
+        }
+    }
+}
+
+/// What the final stage receives from the build stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Carry {
+    pub from: String,
+    pub to: String,
+}
+
+/// A change inside the build stage that the rewrite needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BuildChange {
+    pub at: usize,
+    pub insert: String,
+    pub why: &'static str,
+}
+
+/// A plan for a distroless final stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AppPlan {
+    pub ecosystem: Ecosystem,
+    pub runtime: Runtime,
+    /// Paths copied from the build stage.
+    pub carry: Vec<Carry>,
+    /// The final stage's WORKDIR, when the command is relative to one.
+    pub workdir: Option<String>,
+    /// Extra `ENV` lines for the final stage (`PYTHONPATH=...`).
+    pub env: Vec<String>,
+    /// ENTRYPOINT for the final stage, if it needs its own (binaries, .NET).
+    pub entrypoint: Option<Vec<String>>,
+    /// CMD for the final stage (arguments after the image's entrypoint).
+    pub cmd: Option<Vec<String>>,
+    /// Edits inside the build stage (e.g. `CGO_ENABLED=0`).
+    pub build_changes: Vec<BuildChange>,
+    /// A build step to append to the build stage (e.g. compile what `go run` compiled).
+    pub extra_build_step: Option<String>,
+}
+
+/// The outcome of the analysis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// Move the application onto a minimal final image.
+    Restructure(AppPlan),
+    /// Keep the final image; harden it in place. The reason is for people.
+    Decline { ecosystem: Option<Ecosystem>, reason: String },
+    /// The final stage is already minimal, or there is nothing to decide.
+    NotApplicable,
+}
+
+fn decline(ecosystem: Option<Ecosystem>, reason: impl Into<String>) -> Decision {
+    Decision::Decline { ecosystem, reason: reason.into() }
+}
+
+/// The start command of the final stage as argv: ENTRYPOINT (exec form) followed by CMD.
+struct StartCommand {
+    argv: Vec<String>,
+}
+
+/// Reads the final stage: is it a build image that also runs the app?
+pub fn analyse(ctx: &Context<'_>) -> Decision {
+    let model = ctx.model;
+    let Some(stage) = model.final_stage() else { return Decision::NotApplicable };
+    let image = match &stage.base.base {
+        Base::Image { image } => image,
+        Base::Stage { .. } | Base::Scratch => return Decision::NotApplicable,
+        Base::Unknown { reason } => return decline(None, format!("the final base image is unknown ({reason})")),
+    };
+    let facts = facts_for_image(image);
+    match facts.distro {
+        Distro::Distroless | Distro::Chainguard | Distro::Chiseled | Distro::Scratch => return Decision::NotApplicable,
+        Distro::Windows => return decline(None, "a Windows image: distroless images are Linux only"),
+        _ => {}
+    }
+    let repo = image.repository.rsplit('/').next().unwrap_or_default();
+    let tag = image.tag.as_deref().unwrap_or("latest").to_ascii_lowercase();
+    let commands = stage_commands(ctx, stage);
+    let ecosystem = detect(repo, &image.repository, &commands);
+    let Some(ecosystem) = ecosystem else {
+        return if is_builder_repository(repo) {
+            decline(None, format!("`{}` builds something, but no known build command was found", image.familiar_name()))
+        } else {
+            decline(None, "no build step of a known ecosystem (Go, Rust, Node.js, Python, Java, .NET) in the final stage")
+        };
+    };
+    let start = match start_command(ctx, model, stage) {
+        Ok(start) => start,
+        Err(reason) => return decline(Some(ecosystem), reason),
+    };
+    if let Some(reason) = healthcheck_problem(ctx, stage) {
+        return decline(Some(ecosystem), reason);
+    }
+    let workdir = final_workdir(ctx, stage);
+    let result = match ecosystem {
+        Ecosystem::Go => go(ctx, stage, &commands, &start, workdir.as_deref()),
+        Ecosystem::Rust => rust(&commands, &start, workdir.as_deref()),
+        Ecosystem::Node => node(&tag, &start, workdir.as_deref()),
+        Ecosystem::Python => python(&tag, &commands, &start, workdir.as_deref()),
+        Ecosystem::Java => java(&tag, &start, workdir.as_deref()),
+        Ecosystem::Dotnet => dotnet(&tag, &commands, &start, workdir.as_deref()),
+    };
+    match result {
+        Ok(plan) => Decision::Restructure(plan),
+        Err(reason) => decline(Some(ecosystem), reason),
+    }
+}
+
+/// A command of the stage with the WORKDIR in force and the instruction it belongs to.
+pub struct StageCommand {
+    pub command: SimpleCommand,
+    pub workdir: Option<String>,
+    pub instruction: usize,
+    /// Whether positions inside the command are exact (not inside a JSON string).
+    pub exact: bool,
+}
+
+fn stage_commands(ctx: &Context<'_>, stage: &Stage) -> Vec<StageCommand> {
+    let mut workdir: Option<String> = None;
+    let mut out = Vec::new();
+    for &index in &stage.body {
+        let instruction = ctx.model.instructions[index];
+        if instruction.keyword == Keyword::Workdir {
+            if let Arguments::Text(word) = &instruction.arguments {
+                workdir = Some(join_path(workdir.as_deref(), &word.text));
+            }
+        }
+        for script in &ctx.scripts[index] {
+            for command in &script.commands {
+                out.push(StageCommand {
+                    command: command.clone(),
+                    workdir: workdir.clone(),
+                    instruction: index,
+                    exact: script.origin != crate::model::shell::ScriptOrigin::ExecForm,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn final_workdir(ctx: &Context<'_>, stage: &Stage) -> Option<String> {
+    let mut workdir: Option<String> = None;
+    for &index in &stage.body {
+        let instruction = ctx.model.instructions[index];
+        if instruction.keyword == Keyword::Workdir {
+            if let Arguments::Text(word) = &instruction.arguments {
+                workdir = Some(join_path(workdir.as_deref(), &word.text));
+            }
+        }
+    }
+    workdir
+}
+
+/// `base` joined with `path` unless `path` is absolute.
+pub fn join_path(base: Option<&str>, path: &str) -> String {
+    let path = path.trim_matches('"');
+    if path.starts_with('/') {
+        return normalize(path);
+    }
+    normalize(&format!("{}/{}", base.unwrap_or("/").trim_end_matches('/'), path))
+}
+
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn is_builder_repository(repo: &str) -> bool {
+    matches!(repo, "golang" | "rust" | "node" | "python" | "maven" | "gradle" | "sdk" | "openjdk" | "eclipse-temurin" | "amazoncorretto")
+}
+
+fn detect(repo: &str, repository: &str, commands: &[StageCommand]) -> Option<Ecosystem> {
+    let has = |program: &str, subs: &[&str]| {
+        commands.iter().any(|c| {
+            c.command.program() == Some(program)
+                && (subs.is_empty() || c.command.subcommand().is_some_and(|s| subs.contains(&s.text.as_str())))
+        })
+    };
+    if has("go", &["build", "install"]) || repo == "golang" && has("go", &[]) {
+        return Some(Ecosystem::Go);
+    }
+    if has("cargo", &["build", "install"]) {
+        return Some(Ecosystem::Rust);
+    }
+    if repository.contains("dotnet/sdk") || has("dotnet", &["publish"]) {
+        return Some(Ecosystem::Dotnet);
+    }
+    if has("mvn", &[]) || has("gradle", &[]) || has("gradlew", &[]) || matches!(repo, "maven" | "gradle") {
+        return Some(Ecosystem::Java);
+    }
+    if repo == "node" || has("npm", &["ci", "install", "i"]) || has("yarn", &[]) || has("pnpm", &[]) {
+        return Some(Ecosystem::Node);
+    }
+    if repo == "python" || has("pip", &["install"]) || has("pip3", &["install"]) {
+        return Some(Ecosystem::Python);
+    }
+    None
+}
+
+/// The effective ENTRYPOINT + CMD of the final stage, as argv. Fails with a reason when the
+/// command needs a shell.
+fn start_command(ctx: &Context<'_>, model: &Dockerfile<'_>, stage: &Stage) -> Result<StartCommand, String> {
+    let last = |keyword: Keyword| {
+        stage.body.iter().rev().map(|&i| model.instructions[i]).find(|i| i.keyword == keyword)
+    };
+    let mut argv = Vec::new();
+    for instruction in [last(Keyword::Entrypoint), last(Keyword::Cmd)].into_iter().flatten() {
+        argv.extend(argv_of(ctx, instruction)?);
+    }
+    if argv.is_empty() {
+        return Err("the final stage has no CMD or ENTRYPOINT, so what runs is not known".into());
+    }
+    let program = argv[0].rsplit('/').next().unwrap_or_default();
+    if program.ends_with(".sh") || matches!(program, "sh" | "bash" | "ash" | "dash" | "zsh") {
+        return Err(format!("the entrypoint `{}` is a shell script: a distroless image has no shell", argv[0]));
+    }
+    Ok(StartCommand { argv })
+}
+
+fn argv_of(ctx: &Context<'_>, instruction: &Instruction) -> Result<Vec<String>, String> {
+    match (&instruction.arguments, form_of(instruction)) {
+        (Arguments::Exec(words), _) => Ok(words.iter().map(|w| w.text.clone()).collect()),
+        (Arguments::Text(word), Form::Shell) => {
+            let text = word.text.trim();
+            if text.contains(['$', '|', '&', ';', '<', '>', '*', '?', '`', '(', ')', '\'', '"', '\\', '~']) {
+                return Err(format!(
+                    "the start command `{text}` uses shell features: a distroless image has no shell to run it"
+                ));
+            }
+            let commands = split(text, 0, &|a, b| TextRange::new(a, b));
+            Ok(commands.first().map(|c| c.words.iter().map(|w| w.text.clone()).collect()).unwrap_or_default())
+        }
+        _ => Err(format!("`{}` has no command", ctx.text(instruction.code_range()))),
+    }
+}
+
+/// A HEALTHCHECK the final image could not run.
+fn healthcheck_problem(ctx: &Context<'_>, stage: &Stage) -> Option<String> {
+    let check = stage.body.iter().rev().map(|&i| ctx.model.instructions[i]).find(|i| i.keyword == Keyword::Healthcheck)?;
+    match form_of(check) {
+        Form::None => None,
+        Form::Exec => {
+            let Arguments::Healthcheck { command, .. } = &check.arguments else { return None };
+            let Arguments::Exec(words) = command.as_ref() else { return None };
+            let program = words.first().map(|w| w.text.as_str()).unwrap_or_default();
+            matches!(program.rsplit('/').next(), Some("curl" | "wget" | "sh" | "bash" | "nc"))
+                .then(|| format!("the HEALTHCHECK runs `{program}`, which a distroless image does not have"))
+        }
+        _ => Some("the HEALTHCHECK is in shell form and needs a shell, which a distroless image does not have".into()),
+    }
+}
+
+/// Where a program named in the start command lives: an absolute path as is, a relative one
+/// under the WORKDIR, a bare name on one of `path_dirs`.
+fn resolve_program(program: &str, workdir: Option<&str>, artifact: &str, path_dirs: &[&str]) -> bool {
+    if program.contains('/') {
+        return join_path(workdir, program) == artifact;
+    }
+    path_dirs.iter().any(|dir| format!("{dir}/{program}") == artifact)
+}
+
+fn flag_value(command: &SimpleCommand, names: &[&str]) -> Option<String> {
+    let args = command.args();
+    for (i, word) in args.iter().enumerate() {
+        for name in names {
+            if word.text == *name {
+                return args.get(i + 1).map(|w| w.text.clone());
+            }
+            if let Some(value) = word.text.strip_prefix(&format!("{name}=")) {
+                return Some(value.to_string());
+            }
+        }
+    }
+    None
+}
+
+fn go(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+    let cgo_env = stage_env(ctx, stage, "CGO_ENABLED");
+    // `go run PKG`: build the same package instead, and run the binary.
+    if start.argv.first().map(String::as_str) == Some("go") {
+        if start.argv.get(1).map(String::as_str) != Some("run") {
+            return Err(format!("the start command `{}` runs the Go tool itself", start.argv.join(" ")));
+        }
+        let rest = &start.argv[2..];
+        let package = rest.first().filter(|p| !p.starts_with('-')).cloned().unwrap_or_else(|| ".".into());
+        if rest.iter().skip(1).any(|a| a.starts_with('-')) && rest.first().is_some_and(|p| p.starts_with('-')) {
+            return Err("`go run` with build flags: name the binary with `go build -o` to allow the rewrite".into());
+        }
+        let artifact = "/usr/local/bin/app".to_string();
+        let static_build = cgo_env.as_deref() != Some("1");
+        let prefix = if static_build && cgo_env.as_deref() != Some("0") { "CGO_ENABLED=0 " } else { "" };
+        return Ok(AppPlan {
+            ecosystem: Ecosystem::Go,
+            runtime: if static_build { Runtime::StaticBinary } else { Runtime::DynamicBinary },
+            carry: vec![Carry { from: artifact.clone(), to: artifact.clone() }],
+            workdir: None,
+            env: Vec::new(),
+            entrypoint: Some(std::iter::once(artifact.clone()).chain(rest.iter().skip(1).cloned()).collect()),
+            cmd: None,
+            build_changes: Vec::new(),
+            extra_build_step: Some(format!("{prefix}go build -o {artifact} {package}")),
+        });
+    }
+    let builds: Vec<&StageCommand> = commands
+        .iter()
+        .filter(|c| c.command.program() == Some("go") && c.command.subcommand().is_some_and(|s| s.text == "build"))
+        .collect();
+    let Some(build) = builds.last() else {
+        return Err("the Go build uses `go install`; name the binary with `go build -o` to allow the rewrite".into());
+    };
+    let Some(output) = flag_value(&build.command, &["-o"]) else {
+        return Err("`go build` has no `-o`: the binary's name and place are not known".into());
+    };
+    if output.ends_with('/') || output.contains('$') {
+        return Err(format!("`go build -o {output}` does not name one binary"));
+    }
+    let artifact = join_path(build.workdir.as_deref(), &output);
+    let program = &start.argv[0];
+    if !resolve_program(program, workdir, &artifact, &["/usr/local/bin", "/usr/bin", "/go/bin", "/usr/local/go/bin"]) {
+        return Err(format!("the start command `{program}` is not the binary `go build` writes ({artifact})"));
+    }
+    let inline_cgo = build.command.words.iter().find_map(|w| w.text.strip_prefix("CGO_ENABLED=").map(str::to_string));
+    let cgo = inline_cgo.or(cgo_env);
+    let mut build_changes = Vec::new();
+    let runtime = match cgo.as_deref() {
+        Some("1") => Runtime::DynamicBinary,
+        Some("0") => Runtime::StaticBinary,
+        _ => {
+            if !build.exact {
+                return Err("the `go build` is in an exec-form RUN, where `CGO_ENABLED=0` cannot be added".into());
+            }
+            let go_word = &build.command.words[build.command.program_index().unwrap_or(0)];
+            build_changes.push(BuildChange {
+                at: go_word.range.start,
+                insert: "CGO_ENABLED=0 ".into(),
+                why: "a static binary runs on distroless/static, which has no C library",
+            });
+            Runtime::StaticBinary
+        }
+    };
+    Ok(AppPlan {
+        ecosystem: Ecosystem::Go,
+        runtime,
+        carry: vec![Carry { from: artifact.clone(), to: artifact.clone() }],
+        workdir: None,
+        env: Vec::new(),
+        entrypoint: Some(std::iter::once(artifact).chain(start.argv[1..].iter().cloned()).collect()),
+        cmd: None,
+        build_changes,
+        extra_build_step: None,
+    })
+}
+
+/// The value of `name` set by ENV in the stage, if any.
+fn stage_env(ctx: &Context<'_>, stage: &Stage, name: &str) -> Option<String> {
+    let mut value = None;
+    for &index in &stage.body {
+        if let Arguments::Pairs(pairs) = &ctx.model.instructions[index].arguments {
+            if ctx.model.instructions[index].keyword == Keyword::Env {
+                for kv in pairs.iter().filter(|kv| kv.key.text == name) {
+                    value = Some(crate::model::unquote(&kv.value.text));
+                }
+            }
+        }
+    }
+    value
+}
+
+fn rust(commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+    let program = &start.argv[0];
+    let name = program.rsplit('/').next().unwrap_or(program).to_string();
+    let mut candidates = Vec::new();
+    let mut musl = false;
+    for c in commands.iter().filter(|c| c.command.program() == Some("cargo")) {
+        let target = flag_value(&c.command, &["--target"]);
+        musl |= target.as_deref().is_some_and(|t| t.contains("musl"));
+        match c.command.subcommand().map(|s| s.text.as_str()) {
+            Some("install") => {
+                let root = flag_value(&c.command, &["--root"]).unwrap_or_else(|| "/usr/local/cargo".into());
+                candidates.push(join_path(c.workdir.as_deref(), &format!("{root}/bin/{name}")));
+            }
+            Some("build") => {
+                let profile = if c.command.has_flag(&["--release", "-r"]) { "release" } else { "debug" };
+                let dir = match &target {
+                    Some(t) => format!("target/{t}/{profile}"),
+                    None => format!("target/{profile}"),
+                };
+                candidates.push(join_path(c.workdir.as_deref(), &format!("{dir}/{name}")));
+            }
+            _ => {}
+        }
+    }
+    let artifact = candidates
+        .into_iter()
+        .find(|a| resolve_program(program, workdir, a, &["/usr/local/cargo/bin", "/usr/local/bin"]))
+        .ok_or_else(|| format!("the start command `{program}` is not a binary `cargo build` or `cargo install` writes"))?;
+    Ok(AppPlan {
+        ecosystem: Ecosystem::Rust,
+        runtime: if musl { Runtime::StaticBinary } else { Runtime::DynamicBinary },
+        carry: vec![Carry { from: artifact.clone(), to: artifact.clone() }],
+        workdir: None,
+        env: Vec::new(),
+        entrypoint: Some(std::iter::once(artifact).chain(start.argv[1..].iter().cloned()).collect()),
+        cmd: None,
+        build_changes: Vec::new(),
+        extra_build_step: None,
+    })
+}
+
+/// The first number in a tag (`20-bookworm-slim` → 20).
+fn leading_number(tag: &str) -> Option<u32> {
+    let digits: String = tag.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+fn node(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+    if tag.contains("alpine") {
+        return Err("the Node.js build runs on Alpine (musl): native modules it builds would not load on the distroless (glibc) image".into());
+    }
+    let version = leading_number(tag).ok_or_else(|| format!("the Node.js version of tag `{tag}` is not a number"))?;
+    if !matches!(version, 20 | 22) {
+        return Err(format!("there is no distroless Node.js {version} image (20 and 22 exist)"));
+    }
+    let argv = &start.argv;
+    let program = argv[0].rsplit('/').next().unwrap_or_default();
+    if program != "node" {
+        return Err(format!("the app starts with `{}`; the distroless Node.js image has only `node` (no npm, yarn or shell)", argv.join(" ")));
+    }
+    let workdir = workdir.ok_or("the app has no WORKDIR, so what to copy is not known")?;
+    if workdir == "/" {
+        return Err("the app lives in `/`: copying the whole filesystem is not a minimal image".into());
+    }
+    Ok(AppPlan {
+        ecosystem: Ecosystem::Node,
+        runtime: Runtime::Node { version },
+        carry: vec![Carry { from: workdir.to_string(), to: workdir.to_string() }],
+        workdir: Some(workdir.to_string()),
+        env: Vec::new(),
+        entrypoint: None,
+        cmd: Some(argv[1..].to_vec()),
+        build_changes: Vec::new(),
+        extra_build_step: None,
+    })
+}
+
+fn python(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+    if tag.contains("alpine") {
+        return Err("the Python build runs on Alpine (musl): compiled packages would not load on the distroless (glibc) image".into());
+    }
+    let minor = tag.strip_prefix("3.").and_then(leading_number).ok_or_else(|| {
+        format!("the Python version of tag `{tag}` is not known; the distroless image has Python 3.11")
+    })?;
+    if minor != 11 {
+        return Err(format!("the build uses Python 3.{minor}; the distroless Python image has 3.11, and installed packages must match it"));
+    }
+    for c in commands {
+        let program = c.command.program().unwrap_or_default();
+        let is_pip = program.starts_with("pip") || (program.starts_with("python") && c.command.args().iter().any(|w| w.text == "pip"));
+        if is_pip && (c.command.has_flag(&["--user", "--target", "-t", "--prefix"])) {
+            return Err("pip installs outside the system site-packages (--user, --target or --prefix)".into());
+        }
+        if program == "virtualenv" || (program.starts_with("python") && c.command.args().iter().any(|w| w.text == "venv")) {
+            return Err("the build uses a virtual environment, whose interpreter link would not exist in the distroless image".into());
+        }
+        if matches!(program, "poetry" | "pipenv" | "uv" | "conda") {
+            return Err(format!("the build installs with `{program}`; only pip installs into the system site-packages are moved"));
+        }
+    }
+    let argv = &start.argv;
+    let program = argv[0].rsplit('/').next().unwrap_or_default();
+    let cmd: Vec<String> = match program {
+        "python" | "python3" | "python3.11" => argv[1..].to_vec(),
+        "gunicorn" | "uvicorn" | "hypercorn" | "waitress-serve" | "celery" | "flask" => {
+            let module = if program == "waitress-serve" { "waitress" } else { program };
+            ["-m".to_string(), module.to_string()].into_iter().chain(argv[1..].iter().cloned()).collect()
+        }
+        other => return Err(format!("the app starts with `{other}`, which is not a Python module the interpreter can run with -m")),
+    };
+    let workdir = workdir.ok_or("the app has no WORKDIR, so what to copy is not known")?;
+    if workdir == "/" {
+        return Err("the app lives in `/`: copying the whole filesystem is not a minimal image".into());
+    }
+    let site = "/usr/local/lib/python3.11/site-packages".to_string();
+    Ok(AppPlan {
+        ecosystem: Ecosystem::Python,
+        runtime: Runtime::Python { minor },
+        carry: vec![Carry { from: site.clone(), to: site.clone() }, Carry { from: workdir.to_string(), to: workdir.to_string() }],
+        workdir: Some(workdir.to_string()),
+        env: vec![format!("PYTHONPATH={site}")],
+        entrypoint: None,
+        cmd: Some(cmd),
+        build_changes: Vec::new(),
+        extra_build_step: None,
+    })
+}
+
+fn java_version(tag: &str) -> Option<u32> {
+    for marker in ["temurin-", "jdk-", "jdk", "openjdk-", "corretto-", "java"] {
+        if let Some(at) = tag.find(marker) {
+            if let Some(v) = leading_number(&tag[at + marker.len()..]) {
+                return Some(v);
+            }
+        }
+    }
+    leading_number(tag)
+}
+
+fn java(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+    let version = java_version(tag).ok_or_else(|| format!("the Java version of tag `{tag}` is not known"))?;
+    if !matches!(version, 17 | 21) {
+        return Err(format!("the build uses Java {version}; distroless Java images exist for 17 and 21"));
+    }
+    let argv = &start.argv;
+    if argv[0].rsplit('/').next() != Some("java") || argv.get(1).map(String::as_str) != Some("-jar") {
+        return Err(format!("the app starts with `{}`; the distroless Java image runs `java -jar APP.jar` (JVM options go in JAVA_TOOL_OPTIONS)", argv.join(" ")));
+    }
+    let jar = argv.get(2).ok_or("`java -jar` names no jar")?;
+    if jar.contains(['*', '?', '$']) {
+        return Err(format!("the jar `{jar}` is a pattern, not a file"));
+    }
+    let from = join_path(workdir, jar);
+    let name = from.rsplit('/').next().unwrap_or("app.jar").to_string();
+    let to = format!("/app/{name}");
+    Ok(AppPlan {
+        ecosystem: Ecosystem::Java,
+        runtime: Runtime::Java { version },
+        carry: vec![Carry { from, to: to.clone() }],
+        workdir: None,
+        env: Vec::new(),
+        entrypoint: None,
+        cmd: Some(std::iter::once(to).chain(argv[3..].iter().cloned()).collect()),
+        build_changes: Vec::new(),
+        extra_build_step: None,
+    })
+}
+
+fn dotnet(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+    let version = leading_number(tag).ok_or_else(|| format!("the .NET version of tag `{tag}` is not known"))?;
+    if version < 8 {
+        return Err(format!(".NET {version} has no chiseled image; 8 and later do"));
+    }
+    let publish = commands
+        .iter()
+        .rev()
+        .find(|c| c.command.program() == Some("dotnet") && c.command.subcommand().is_some_and(|s| s.text == "publish"))
+        .ok_or("the .NET build does not `dotnet publish`")?;
+    let output = flag_value(&publish.command, &["-o", "--output"]).ok_or("`dotnet publish` has no `-o`: the output folder is not known")?;
+    let out_dir = join_path(publish.workdir.as_deref(), &output);
+    let argv = &start.argv;
+    if argv[0].rsplit('/').next() != Some("dotnet") || argv.len() < 2 || !argv[1].ends_with(".dll") {
+        return Err(format!("the app starts with `{}`, not `dotnet APP.dll`", argv.join(" ")));
+    }
+    let dll = join_path(workdir, &argv[1]);
+    let Some(relative) = dll.strip_prefix(&format!("{}/", out_dir.trim_end_matches('/'))) else {
+        return Err(format!("the app `{dll}` is not in the publish folder `{out_dir}`"));
+    };
+    Ok(AppPlan {
+        ecosystem: Ecosystem::Dotnet,
+        runtime: Runtime::Dotnet { version },
+        carry: vec![Carry { from: out_dir, to: "/app".into() }],
+        workdir: Some("/app".into()),
+        env: Vec::new(),
+        entrypoint: Some(["dotnet".to_string(), relative.to_string()].into_iter().chain(argv[2..].iter().cloned()).collect()),
+        cmd: None,
+        build_changes: Vec::new(),
+        extra_build_step: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_paths() {
+        assert_eq!(join_path(Some("/src"), "bin/app"), "/src/bin/app");
+        assert_eq!(join_path(Some("/src"), "/out/app"), "/out/app");
+        assert_eq!(join_path(None, "./app"), "/app");
+        assert_eq!(join_path(Some("/a/b"), "../c"), "/a/c");
+    }
+
+    #[test]
+    fn versions_from_tags() {
+        assert_eq!(java_version("3.9-eclipse-temurin-17"), Some(17));
+        assert_eq!(java_version("21-jdk"), Some(21));
+        assert_eq!(java_version("8-jdk21"), Some(21));
+        assert_eq!(leading_number("20-bookworm-slim"), Some(20));
+    }
+}

@@ -3,7 +3,8 @@
 
 use crate::fix::Edit;
 use crate::model::shell::{Script, ScriptOrigin, SimpleCommand};
-use crate::syntax::{Arguments, Instruction, Keyword, TokenKind};
+use crate::model::{Base, BaseRef, ImageRef, Stage};
+use crate::syntax::{Arguments, Instruction, Keyword, TokenKind, Word};
 
 use super::Context;
 
@@ -91,4 +92,31 @@ pub fn last_build_step<'a>(ctx: &Context<'a>, stage: &crate::model::Stage) -> &'
         }
     }
     last
+}
+
+/// The registry image a stage is built on; `None` for stage references, `scratch`, and
+/// references that could not be read (such as a build argument without a default).
+pub fn base_image(stage: &Stage) -> Option<&ImageRef> {
+    match &stage.base.base {
+        Base::Image { image } => Some(image),
+        _ => None,
+    }
+}
+
+/// A base reference for a message: as written, and what it expands to when it uses build
+/// arguments (`` `golang:${GO}` (`golang:1.22`) ``).
+pub fn describe_base(base: &BaseRef) -> String {
+    if base.written == base.expanded {
+        format!("`{}`", base.written)
+    } else {
+        format!("`{}` (`{}`)", base.written, base.expanded)
+    }
+}
+
+/// The sources of a COPY/ADD (every word but the destination), exec form included.
+pub fn copy_sources(instruction: &Instruction) -> &[Word] {
+    match &instruction.arguments {
+        Arguments::List(words) | Arguments::Exec(words) if words.len() >= 2 => &words[..words.len() - 1],
+        _ => &[],
+    }
 }

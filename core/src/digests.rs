@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{is_digest, ImageRef};
 
-/// Image reference → digest. Keys are canonical `registry/repository:tag` references (as
-/// [`ImageRef::canonical`] gives) or the reference as written; both are looked up.
+/// Image reference → digest, keyed by canonical `registry/repository:tag` references (as
+/// [`ImageRef::canonical`] gives, with `latest` for a reference without a tag), so that
+/// `python:3.12` and `docker.io/library/python:3.12` are the same entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DigestTable {
@@ -26,19 +27,22 @@ impl DigestTable {
         if !is_digest(digest) {
             return Err(format!("`{digest}` is not a digest (sha256: and 64 hex digits)"));
         }
-        let key = ImageRef::parse(reference).map(|r| r.canonical()).unwrap_or_else(|_| reference.to_string());
-        self.entries.insert(key, digest.to_string());
+        let image = ImageRef::parse(reference).map_err(|e| e.to_string())?;
+        self.entries.insert(Self::key(&image), digest.to_string());
         Ok(())
     }
 
     /// The digest for an image's tag, if known.
     pub fn lookup(&self, image: &ImageRef) -> Option<&str> {
+        self.entries.get(&Self::key(image)).map(String::as_str)
+    }
+
+    /// The table key of an image: canonical reference with the tag Docker would pull.
+    fn key(image: &ImageRef) -> String {
         let mut key = image.clone();
         key.digest = None;
-        if key.tag.is_none() {
-            key.tag = Some("latest".to_string());
-        }
-        self.entries.get(&key.canonical()).map(String::as_str)
+        key.tag = Some(image.effective_tag().to_string());
+        key.canonical()
     }
 
     pub fn len(&self) -> usize {
@@ -93,6 +97,10 @@ mod tests {
         let image = ImageRef::parse("docker.io/library/python:3.12").unwrap();
         assert_eq!(table.lookup(&image), Some(digest.as_str()));
         assert_eq!(table.lookup(&ImageRef::parse("python:3.11").unwrap()), None);
+        let mut untagged = DigestTable::new();
+        untagged.insert("alpine", &digest).unwrap();
+        assert_eq!(untagged.lookup(&ImageRef::parse("alpine:latest").unwrap()), Some(digest.as_str()));
+        assert!(untagged.insert("Not A Ref", &digest).is_err());
     }
 }
 

@@ -5,6 +5,10 @@
 //! The harness also checks, for every case, what must hold for any rule (after ruff's harness):
 //! fixes converge, never introduce a parse error, leave nothing fixable behind, keep CRLF line
 //! endings and comments, and agree with the rule's declared fix availability.
+//!
+//! A fixture may start with one settings line, which applies to all of its cases:
+//! `#### settings digests: <ref> <digest>[; <ref> <digest>]` fills the digest table (as if the
+//! user had pasted it), so fixes that need a known digest can be tested.
 
 use std::fmt::Write;
 
@@ -15,6 +19,18 @@ use dfharden_core::{check, fix, Settings};
 
 fn settings_for(code: &str) -> Settings {
     Settings { select: vec![code.to_string()], unsafe_fixes: Some(true), ..Settings::default() }
+}
+
+/// The settings of a fixture file and its text without the optional settings line.
+fn fixture_settings<'f>(code: &str, fixture: &'f str) -> (Settings, &'f str) {
+    let mut settings = settings_for(code);
+    let (first, rest) = fixture.split_once('\n').unwrap_or((fixture, ""));
+    let Some(pairs) = first.trim_end().strip_prefix("#### settings digests:") else { return (settings, fixture) };
+    for pair in pairs.split(';').filter(|p| !p.trim().is_empty()) {
+        let (reference, digest) = pair.trim().split_once(' ').expect("`<ref> <digest>`");
+        settings.digests.insert(reference, digest.trim()).expect("a valid digest");
+    }
+    (settings, rest)
 }
 
 fn cases(fixture: &str) -> Vec<(String, String)> {
@@ -31,10 +47,9 @@ fn unified_diff(before: &str, after: &str) -> String {
 }
 
 /// The invariants every rule's fixes must keep, checked on one case.
-fn harness_checks(code: &str, name: &str, input: &str) {
-    let settings = settings_for(code);
+fn harness_checks(code: &str, name: &str, input: &str, settings: &Settings) {
     let rule = rule_by_code(code).expect("registered");
-    let report = check(input, &settings);
+    let report = check(input, settings);
     for finding in &report.findings {
         match (rule.meta.fix, &finding.fix) {
             (FixAvailability::None, Some(_)) => panic!("{code}/{name}: declares no fix but offers one"),
@@ -43,26 +58,26 @@ fn harness_checks(code: &str, name: &str, input: &str) {
             _ => {}
         }
     }
-    let outcome = fix(input, &settings);
+    let outcome = fix(input, settings);
     assert!(outcome.converged, "{code}/{name}: fixes did not converge");
     assert!(outcome.dropped.is_empty(), "{code}/{name}: dropped fixes {:?}", outcome.dropped);
     let errors_before = parse(input).errors.iter().filter(|e| e.severity == dfharden_core::syntax::Severity::Error).count();
     let errors_after = parse(&outcome.output).errors.iter().filter(|e| e.severity == dfharden_core::syntax::Severity::Error).count();
     assert!(errors_after <= errors_before, "{code}/{name}: fix introduced a parse error");
-    let again = check(&outcome.output, &settings);
+    let again = check(&outcome.output, settings);
     let fixable_left: Vec<_> = again
         .findings
         .iter()
         .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability != Applicability::DisplayOnly))
         .collect();
     assert!(fixable_left.is_empty(), "{code}/{name}: fixable findings remain after fixing: {fixable_left:?}");
-    assert_eq!(fix(&outcome.output, &settings).output, outcome.output, "{code}/{name}: not a fixed point");
+    assert_eq!(fix(&outcome.output, settings).output, outcome.output, "{code}/{name}: not a fixed point");
     for line in input.lines().filter(|l| l.trim_start().starts_with('#')) {
         assert!(outcome.output.contains(line), "{code}/{name}: comment lost: {line}");
     }
     if !input.contains('\r') {
         let crlf = input.replace('\n', "\r\n");
-        let crlf_out = fix(&crlf, &settings).output;
+        let crlf_out = fix(&crlf, settings).output;
         assert_eq!(crlf_out, outcome.output.replace('\n', "\r\n"), "{code}/{name}: CRLF not kept");
     }
 }
@@ -72,11 +87,11 @@ fn rule_fixtures() {
     insta::glob!("fixtures/*.dockerfile", |path| {
         let code = path.file_stem().unwrap().to_str().unwrap().to_string();
         let fixture = std::fs::read_to_string(path).unwrap();
-        let settings = settings_for(&code);
+        let (settings, fixture) = fixture_settings(&code, &fixture);
         let mut snapshot = String::new();
         let mut positives = 0;
-        for (name, input) in cases(&fixture) {
-            harness_checks(&code, &name, &input);
+        for (name, input) in cases(fixture) {
+            harness_checks(&code, &name, &input, &settings);
             let parsed = parse(&input);
             let report = check(&input, &settings);
             let expect_ok = name.starts_with("OK");

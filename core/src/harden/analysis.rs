@@ -221,7 +221,7 @@ fn detect(repo: &str, repository: &str, commands: &[StageCommand]) -> Option<Eco
                 && (subs.is_empty() || c.command.subcommand().is_some_and(|s| subs.contains(&s.text.as_str())))
         })
     };
-    if has("go", &["build", "install"]) || repo == "golang" && has("go", &[]) {
+    if has("go", &["build", "install"]) || repo == "golang" {
         return Some(Ecosystem::Go);
     }
     if has("cargo", &["build", "install"]) {

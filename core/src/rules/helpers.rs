@@ -3,16 +3,27 @@
 
 use crate::fix::Edit;
 use crate::model::shell::{Script, ScriptOrigin, SimpleCommand};
-use crate::syntax::{Arguments, Instruction, Keyword, TokenKind};
+use crate::model::{Base, BaseRef, ImageRef, Stage};
+use crate::syntax::{Arguments, Instruction, Keyword, TextRange, TokenKind, Word};
 
 use super::Context;
 
 /// An edit that inserts `line` (without line ending) as a new line after `instruction`,
 /// using the file's line ending and the instruction's indentation.
+///
+/// When the instruction runs into the end of the file with a trailing escape character (a
+/// continuation that never continues), the new line would join it; the edit then also removes
+/// that escape, which changes nothing for BuildKit since the end of the file ends the line.
 pub fn insert_line_after(ctx: &Context<'_>, instruction: &Instruction, line: &str) -> Edit {
     let newline = ctx.newline();
     let end = instruction.range.end;
     let indent = indentation(ctx, instruction);
+    if let Some(dangling) = dangling_continuation(instruction) {
+        let between = &ctx.source[dangling.end..end];
+        let ending = if between.is_empty() { newline } else { between };
+        let trailing = if between.is_empty() { "" } else { newline };
+        return Edit::replace(TextRange::new(dangling.start, end), format!("{ending}{indent}{line}{trailing}"));
+    }
     if ctx.source[..end].ends_with('\n') {
         Edit::insert(end, format!("{indent}{line}{newline}"))
     } else {
@@ -95,7 +106,34 @@ pub fn last_build_step<'a>(ctx: &Context<'a>, stage: &crate::model::Stage) -> &'
 
 /// The escape character (and blanks) ending an instruction's last line when the instruction
 /// runs into the end of the file: a line appended after it would join the instruction.
-pub fn dangling_continuation(instruction: &Instruction) -> Option<crate::syntax::TextRange> {
+pub fn dangling_continuation(instruction: &Instruction) -> Option<TextRange> {
     let last = instruction.tokens.iter().rev().find(|t| matches!(t.kind, TokenKind::Code | TokenKind::Continuation | TokenKind::HeredocTerminator | TokenKind::HeredocBody))?;
     (last.kind == TokenKind::Continuation).then_some(last.range)
+}
+
+/// The registry image a stage is built on; `None` for stage references, `scratch`, and
+/// references that could not be read (such as a build argument without a default).
+pub fn base_image(stage: &Stage) -> Option<&ImageRef> {
+    match &stage.base.base {
+        Base::Image { image } => Some(image),
+        _ => None,
+    }
+}
+
+/// A base reference for a message: as written, and what it expands to when it uses build
+/// arguments (`` `golang:${GO}` (`golang:1.22`) ``).
+pub fn describe_base(base: &BaseRef) -> String {
+    if base.written == base.expanded {
+        format!("`{}`", base.written)
+    } else {
+        format!("`{}` (`{}`)", base.written, base.expanded)
+    }
+}
+
+/// The sources of a COPY/ADD (every word but the destination), exec form included.
+pub fn copy_sources(instruction: &Instruction) -> &[Word] {
+    match &instruction.arguments {
+        Arguments::List(words) | Arguments::Exec(words) if words.len() >= 2 => &words[..words.len() - 1],
+        _ => &[],
+    }
 }

@@ -1,6 +1,6 @@
 //! Every rule, by code. A code is never reused: retired rules stay here with status Removed.
 
-use super::{hygiene, privilege, runtime, secrets, supply_chain, Context, Finding, RuleMeta};
+use super::{hygiene, privilege, runtime, secrets, structure, supply_chain, Context, Finding, RuleMeta};
 
 /// A rule: its metadata and its check.
 pub struct Rule {
@@ -19,8 +19,17 @@ macro_rules! rules {
 
 rules! {
     privilege::final_stage_runs_as_root::FinalStageRunsAsRoot,
+    supply_chain::base_image_unpinned_tag::BaseImageUnpinnedTag,
+    supply_chain::base_image_not_pinned_by_digest::BaseImageNotPinnedByDigest,
+    supply_chain::untrusted_registry::UntrustedRegistry,
+    supply_chain::add_url_without_checksum::AddUrlWithoutChecksum,
+    supply_chain::remote_script_piped_to_shell::RemoteScriptPipedToShell,
     hygiene::apk_add_without_no_cache::ApkAddWithoutNoCache,
     hygiene::add_instead_of_copy::AddInsteadOfCopy,
+    secrets::secret_in_env_or_arg::SecretInEnvOrArg,
+    secrets::secret_file_copied::SecretFileCopied,
+    structure::toolchain_in_final_image::ToolchainInFinalImage,
+    structure::restructure_declined::RestructureDeclined,
 }
 
 /// The rule with this code (case-insensitive).

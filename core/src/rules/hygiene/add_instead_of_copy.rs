@@ -25,7 +25,7 @@ rule! {
     /// ## Fix safety
     /// Safe when every source names a file or directory without an archive extension: `ADD`
     /// and `COPY` then produce the same layer. Unsafe when a source is a wildcard, which could
-    /// match an archive that `ADD` would have unpacked. Not offered for URLs (see DH309) or
+    /// match an archive that `ADD` would have unpacked. Not offered for URLs (see DH204) or
     /// archives, where `ADD` is doing real work.
     ///
     /// ## References

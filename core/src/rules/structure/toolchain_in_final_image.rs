@@ -78,7 +78,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let mut finding = ctx.finding(&ToolchainInFinalImage::META, from.keyword_range.cover(stage.base.range), message);
     finding.fix = Some(
         Fix::new(
-            format!("Build in a `{}` stage and run on `{}`", rewrite::build_stage_name(ctx, stage), image.reference),
+            format!("Build in stage `{}`, run on `{}`", rewrite::build_stage_name(ctx, stage), image.reference),
             Applicability::Unsafe,
             rewrite::edits(ctx, stage, &plan, &image),
         )

@@ -19,6 +19,12 @@ macro_rules! rules {
 
 rules! {
     privilege::final_stage_runs_as_root::FinalStageRunsAsRoot,
+    privilege::root_switch_after_non_root::RootSwitchAfterNonRoot,
+    privilege::setuid_setgid_not_stripped::SetuidSetgidNotStripped,
+    privilege::sudo_in_image::SudoInImage,
+    privilege::world_writable_permissions::WorldWritablePermissions,
+    privilege::docker_socket::DockerSocket,
+    privilege::ssh_exposed::SshExposed,
     hygiene::apk_add_without_no_cache::ApkAddWithoutNoCache,
     hygiene::add_instead_of_copy::AddInsteadOfCopy,
 }

@@ -27,6 +27,9 @@ rules! {
     privilege::ssh_exposed::SshExposed,
     hygiene::apk_add_without_no_cache::ApkAddWithoutNoCache,
     hygiene::add_instead_of_copy::AddInsteadOfCopy,
+    runtime::shell_form_command::ShellFormCommand,
+    runtime::missing_healthcheck::MissingHealthcheck,
+    runtime::repeated_cmd_or_entrypoint::RepeatedCmdOrEntrypoint,
 }
 
 /// The rule with this code (case-insensitive).

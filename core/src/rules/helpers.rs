@@ -2,8 +2,8 @@
 //! file spells keywords, what the current user is.
 
 use crate::fix::Edit;
-use crate::model::shell::{Script, ScriptOrigin, SimpleCommand};
-use crate::model::{Base, BaseRef, ImageRef, Stage};
+use crate::model::shell::{Script, ScriptOrigin, ShellWord, SimpleCommand};
+use crate::model::{Base, BaseRef, Dockerfile, ImageRef, Stage};
 use crate::syntax::{Arguments, Instruction, Keyword, TextRange, TokenKind, Word};
 
 use super::Context;
@@ -136,4 +136,177 @@ pub fn copy_sources(instruction: &Instruction) -> &[Word] {
         Arguments::List(words) | Arguments::Exec(words) if words.len() >= 2 => &words[..words.len() - 1],
         _ => &[],
     }
+}
+
+/// The stages whose instructions make up the image of `stage`, oldest first and ending with
+/// `stage` itself: `FROM base` builds on everything `base` did.
+pub fn stage_chain(model: &Dockerfile<'_>, stage: usize) -> Vec<usize> {
+    let mut chain = vec![stage];
+    let mut current = stage;
+    while let Base::Stage { index } = model.stages[current].base.base {
+        if chain.contains(&index) {
+            break;
+        }
+        chain.push(index);
+        current = index;
+    }
+    chain.reverse();
+    chain
+}
+
+/// The instructions after FROM of `stage` and of the stages it is built on, in build order.
+pub fn chain_instructions(model: &Dockerfile<'_>, stage: usize) -> Vec<usize> {
+    stage_chain(model, stage).into_iter().flat_map(|s| model.stages[s].body.iter().copied()).collect()
+}
+
+/// The instructions that end up in the final image, in build order (empty without a stage).
+pub fn final_chain_instructions(model: &Dockerfile<'_>) -> Vec<usize> {
+    model.final_stage().map_or_else(Vec::new, |stage| chain_instructions(model, stage.index))
+}
+
+/// The packages named by a package manager's install command (`apt-get install -y curl git`,
+/// `apk add --no-cache curl`, `dnf install sudo`), as written. Empty for any other command.
+pub fn installed_packages(command: &SimpleCommand) -> Vec<&ShellWord> {
+    let verbs: &[&str] = match command.program() {
+        Some("apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "tdnf") => &["install"],
+        Some("apk") => &["add"],
+        Some("zypper") => &["install", "in"],
+        _ => return Vec::new(),
+    };
+    let args = command.args();
+    // Options may come before the verb (`apt-get -o X=Y install`): look for the verb itself.
+    let Some(verb) = args.iter().position(|w| verbs.contains(&w.text.as_str())) else { return Vec::new() };
+    args[verb + 1..].iter().filter(|w| !w.text.starts_with('-')).collect()
+}
+
+/// A package name without the version or architecture written after it (`sudo=1.9.13-3`,
+/// `sudo>1.9`, `sudo:amd64` → `sudo`).
+pub fn package_name(written: &str) -> &str {
+    written.split(['=', '<', '>', '~', ':']).next().unwrap_or_default()
+}
+
+/// An edit that deletes a whole instruction but keeps the comment lines written inside its
+/// continuation lines, which are usually notes about something else.
+pub fn delete_instruction(ctx: &Context<'_>, instruction: &Instruction) -> Edit {
+    let comments: String = instruction
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Comment)
+        .map(|t| format!("{}{}", ctx.text(t.range), ctx.newline()))
+        .collect();
+    Edit::replace(instruction.range, comments)
+}
+
+/// Whether a comment line sits inside `range` of the instruction: an edit that replaces the
+/// range would delete it.
+pub fn has_comment_within(instruction: &Instruction, range: TextRange) -> bool {
+    instruction.tokens.iter().any(|t| t.kind == TokenKind::Comment && range.contains_range(t.range))
+}
+
+/// A `chmod` a command runs, directly or through `find -exec`, `xargs` or `sudo`.
+pub struct Chmod<'c> {
+    pub mode: &'c ShellWord,
+    /// The files it changes, as written (`{}` under `find -exec`).
+    pub targets: &'c [ShellWord],
+    /// `-R`: the mode also applies to everything under each target.
+    pub recursive: bool,
+}
+
+/// The `chmod` this command runs, if any.
+pub fn chmod_of(command: &SimpleCommand) -> Option<Chmod<'_>> {
+    let start = command.program_index()?;
+    let words = &command.words[start..];
+    let runs_others = matches!(command.program(), Some("find" | "xargs" | "sudo" | "doas" | "busybox" | "env"));
+    let at = words
+        .iter()
+        .position(|w| w.text.rsplit('/').next() == Some("chmod"))
+        .filter(|&at| at == 0 || runs_others)?;
+    let mut recursive = false;
+    let mut rest = &words[at + 1..];
+    while let Some(option) = rest.first().filter(|w| is_chmod_option(&w.text)) {
+        if option.text.starts_with("--reference") {
+            return None;
+        }
+        recursive |= option.text == "--recursive" || (!option.text.starts_with("--") && option.text.contains('R'));
+        rest = &rest[1..];
+    }
+    let (mode, after) = rest.split_first()?;
+    // Under `find -exec chmod MODE {} +`, the files end where the `-exec` does.
+    let end = after.iter().position(|w| matches!(w.text.as_str(), ";" | "+")).unwrap_or(after.len());
+    Some(Chmod { mode, targets: &after[..end], recursive })
+}
+
+/// `-R`, `-v`, `--recursive`: options of chmod. (`-w` or `-x` are modes, not options.)
+fn is_chmod_option(word: &str) -> bool {
+    let short_options = |letters: &str| !letters.is_empty() && letters.chars().all(|c| "cfvRHLPh".contains(c));
+    word.starts_with("--") || word.strip_prefix('-').is_some_and(short_options)
+}
+
+/// One clause of a symbolic mode: `go+rw-x` has who `go` and actions `+rw`, `-x`.
+pub struct ModeClause<'m> {
+    /// `u`, `g`, `o`, `a` letters; empty means "all, minus the umask".
+    pub who: &'m str,
+    /// Each operator (`+`, `-`, `=`) with the permission letters after it.
+    pub actions: Vec<(char, &'m str)>,
+}
+
+/// The clauses of a symbolic mode (`u+x,go-w`), or `None` if `mode` is not one.
+pub fn symbolic_mode(mode: &str) -> Option<Vec<ModeClause<'_>>> {
+    if mode.is_empty() || !mode.chars().all(|c| "ugoa+-=rwxXst,".contains(c)) {
+        return None;
+    }
+    mode.split(',')
+        .map(|clause| {
+            let who_end = clause.find(['+', '-', '=']).filter(|&i| clause[..i].chars().all(|c| "ugoa".contains(c)))?;
+            let mut actions = Vec::new();
+            let mut rest = &clause[who_end..];
+            while let Some(op) = rest.chars().next() {
+                let end = rest[1..].find(['+', '-', '=']).map_or(rest.len(), |i| i + 1);
+                actions.push((op, &rest[1..end]));
+                rest = &rest[end..];
+            }
+            Some(ModeClause { who: &clause[..who_end], actions })
+        })
+        .collect()
+}
+
+/// A numeric mode (`755`, `1777`, `0644`), or `None` if `mode` is not one.
+pub fn numeric_mode(mode: &str) -> Option<u32> {
+    if mode.is_empty() || mode.len() > 5 {
+        return None;
+    }
+    u32::from_str_radix(mode, 8).ok().filter(|_| mode.chars().all(|c| c.is_digit(8)))
+}
+
+/// The `CMD` and `ENTRYPOINT` instructions (indexes) an image starts with.
+#[derive(Debug, Default)]
+pub struct StartCommands {
+    pub cmd: Option<usize>,
+    pub entrypoint: Option<usize>,
+}
+
+/// The `CMD` and `ENTRYPOINT` in force at the end of `stage`, following `FROM <stage>` chains:
+/// the last of each, except that an `ENTRYPOINT` drops a `CMD` inherited from an earlier stage
+/// (BuildKit resets `CMD` when a stage sets `ENTRYPOINT` before its own `CMD`).
+pub fn start_commands(model: &Dockerfile<'_>, stage: usize) -> StartCommands {
+    let mut start = StartCommands::default();
+    for s in stage_chain(model, stage) {
+        let mut cmd_set = false;
+        for &index in &model.stages[s].body {
+            match model.instructions[index].keyword {
+                Keyword::Cmd => {
+                    start.cmd = Some(index);
+                    cmd_set = true;
+                }
+                Keyword::Entrypoint => {
+                    start.entrypoint = Some(index);
+                    if !cmd_set {
+                        start.cmd = None;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    start
 }

@@ -19,6 +19,12 @@ macro_rules! rules {
 
 rules! {
     privilege::final_stage_runs_as_root::FinalStageRunsAsRoot,
+    privilege::root_switch_after_non_root::RootSwitchAfterNonRoot,
+    privilege::setuid_setgid_not_stripped::SetuidSetgidNotStripped,
+    privilege::sudo_in_image::SudoInImage,
+    privilege::world_writable_permissions::WorldWritablePermissions,
+    privilege::docker_socket::DockerSocket,
+    privilege::ssh_exposed::SshExposed,
     supply_chain::base_image_unpinned_tag::BaseImageUnpinnedTag,
     supply_chain::base_image_not_pinned_by_digest::BaseImageNotPinnedByDigest,
     supply_chain::untrusted_registry::UntrustedRegistry,
@@ -28,6 +34,9 @@ rules! {
     hygiene::add_instead_of_copy::AddInsteadOfCopy,
     secrets::secret_in_env_or_arg::SecretInEnvOrArg,
     secrets::secret_file_copied::SecretFileCopied,
+    runtime::shell_form_command::ShellFormCommand,
+    runtime::missing_healthcheck::MissingHealthcheck,
+    runtime::repeated_cmd_or_entrypoint::RepeatedCmdOrEntrypoint,
     structure::toolchain_in_final_image::ToolchainInFinalImage,
     structure::restructure_declined::RestructureDeclined,
 }

@@ -1,3 +1,9 @@
 //! Who the container runs as and what it may do.
 
+pub mod docker_socket;
 pub mod final_stage_runs_as_root;
+pub mod root_switch_after_non_root;
+pub mod setuid_setgid_not_stripped;
+pub mod ssh_exposed;
+pub mod sudo_in_image;
+pub mod world_writable_permissions;

@@ -29,6 +29,9 @@ pub enum Command {
     /// index digest is kept so the pin works on every platform. `fix` then pins offline from
     /// the lock file.
     Pin(PinArgs),
+    /// Print the `docker run` flags, a compose service and a Kubernetes securityContext that
+    /// fit the hardened version of a Dockerfile.
+    Runtime(RuntimeArgs),
     /// Explain a rule: what it flags, why, and how to fix it.
     Rule(RuleArgs),
     /// List every rule.
@@ -165,6 +168,29 @@ pub struct PinArgs {
     /// Seconds to wait for a registry answer.
     #[arg(long, default_value_t = 20)]
     pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RuntimeArgs {
+    /// The Dockerfile, or `-` for standard input.
+    pub file: PathBuf,
+    /// The image name to put in the snippets.
+    #[arg(long, default_value = "app:latest")]
+    pub image: String,
+    /// Advise for the file as it is, not for its hardened version.
+    #[arg(long)]
+    pub as_is: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RuntimeFormat::Text)]
+    pub format: RuntimeFormat,
+    #[command(flatten)]
+    pub shared: SharedArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RuntimeFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

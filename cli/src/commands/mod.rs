@@ -6,6 +6,7 @@ mod generate;
 mod parse;
 mod pin;
 mod rules;
+mod runtime;
 
 use std::io::IsTerminal;
 
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&args),
         Command::Fix(args) => fix::run(&args),
         Command::Pin(args) => pin::run(&args),
+        Command::Runtime(args) => runtime::run(&args),
         Command::Rule(args) => rules::rule(&args),
         Command::Rules(args) => rules::list(&args),
         Command::Parse(args) => parse::run(&args),

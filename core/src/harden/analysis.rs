@@ -72,12 +72,35 @@ pub struct AppPlan {
     pub extra_build_step: Option<String>,
 }
 
+/// A plan to change only the final stage's base image.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RebasePlan {
+    pub ecosystem: Ecosystem,
+    pub runtime: Runtime,
+    /// The stage the application's binary is built in.
+    pub build_stage: usize,
+    /// Whether the final stage needs a `USER` added (it has none), or its named USER replaced
+    /// (the name would not exist in the new base).
+    pub user: UserChange,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserChange {
+    Keep,
+    Add,
+    /// Replace the USER instruction with this index.
+    Replace(usize),
+}
+
 /// The outcome of the analysis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum Decision {
     /// Move the application onto a minimal final image.
     Restructure(AppPlan),
+    /// Move an already separate final stage onto a minimal image (its FROM changes).
+    Rebase(RebasePlan),
     /// Keep the final image; harden it in place. The reason is for people.
     Decline { ecosystem: Option<Ecosystem>, reason: String },
     /// The final stage is already minimal, or there is nothing to decide.
@@ -112,6 +135,9 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
     let tag = image.tag.as_deref().unwrap_or("latest").to_ascii_lowercase();
     let commands = stage_commands(ctx, stage);
     let ecosystem = detect(repo, &image.repository, &commands);
+    if ecosystem.is_none() && copies_from_stages(ctx, stage) {
+        return rebase(ctx, stage);
+    }
     let Some(ecosystem) = ecosystem else {
         return if is_builder_repository(repo) {
             decline(None, format!("`{}` builds something, but no known build command was found", image.familiar_name()))
@@ -139,6 +165,111 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
         Ok(plan) => Decision::Restructure(plan),
         Err(reason) => decline(Some(ecosystem), reason),
     }
+}
+
+/// Whether the stage receives files from earlier stages (`COPY --from=<stage>`).
+fn copies_from_stages(ctx: &Context<'_>, stage: &Stage) -> bool {
+    stage.body.iter().any(|&i| {
+        let instruction = ctx.model.instructions[i];
+        instruction.keyword == Keyword::Copy
+            && instruction.flag("from").and_then(|f| f.value()).is_some_and(|r| ctx.model.stage_by_reference(r, stage.index).is_some())
+    })
+}
+
+/// An already separate final stage on a full distribution: can its base become minimal?
+fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
+    let model = ctx.model;
+    if stage.base.written.contains('$') {
+        return decline(None, "the final base image is chosen by a build argument");
+    }
+    let mut user = UserChange::Add;
+    for &index in &stage.body {
+        let instruction = model.instructions[index];
+        match instruction.keyword {
+            Keyword::Run => {
+                return decline(None, "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
+            }
+            Keyword::Shell | Keyword::Onbuild => {
+                return decline(None, format!("the final stage uses {}, which a distroless image cannot honour", instruction.keyword.as_str()));
+            }
+            Keyword::Add => return decline(None, "the final stage uses ADD, which may unpack archives or download files"),
+            Keyword::User => {
+                user = match crate::rules::helpers::user_of(instruction) {
+                    Some(u) if u.chars().all(|c| c.is_ascii_digit()) && u != "0" => UserChange::Keep,
+                    Some("nonroot") => UserChange::Keep,
+                    _ => UserChange::Replace(index),
+                };
+            }
+            _ => {}
+        }
+    }
+    if let Some(reason) = healthcheck_problem(ctx, stage) {
+        return decline(None, reason);
+    }
+    let start = match start_command(ctx, model, stage) {
+        Ok(start) => start,
+        Err(reason) => return decline(None, reason),
+    };
+    let workdir = final_workdir(ctx, stage);
+    // Which COPY --from brought the program?
+    let program = &start.argv[0];
+    let mut source: Option<(usize, String)> = None;
+    for &index in &stage.body {
+        let instruction = model.instructions[index];
+        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else { continue };
+        let Some(from_stage) = model.stage_by_reference(from, stage.index) else { continue };
+        let words = crate::rules::helpers::copy_sources(instruction);
+        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { continue };
+        let Some(dest) = all.last() else { continue };
+        let dest_dir = dest.text.ends_with('/') || words.len() > 1;
+        for src in words {
+            let name = src.text.rsplit('/').next().unwrap_or_default();
+            let target = if dest_dir { join_path(workdir.as_deref(), &format!("{}/{name}", dest.text.trim_end_matches('/'))) } else { join_path(workdir.as_deref(), &dest.text) };
+            if resolve_program(program, workdir.as_deref(), &target, &["/usr/local/bin", "/usr/bin", "/bin"]) {
+                source = Some((from_stage, src.text.clone()));
+            }
+        }
+    }
+    let Some((build_stage, built_path)) = source else {
+        return decline(None, format!("the program `{program}` is not a file copied from a build stage, so what it needs at run time is not known"));
+    };
+    let built = &model.stages[build_stage];
+    let built_commands = stage_commands(ctx, built);
+    let (repo, tag) = match &built.base.base {
+        Base::Image { image } => (image.repository.rsplit('/').next().unwrap_or_default().to_string(), image.tag.clone().unwrap_or_default()),
+        _ => (String::new(), String::new()),
+    };
+    let alpine = tag.contains("alpine");
+    let ecosystem = detect(&repo, "", &built_commands);
+    let runtime = match ecosystem {
+        Some(Ecosystem::Go) => {
+            let build = built_commands.iter().rev().find(|c| c.command.program() == Some("go") && c.command.subcommand().is_some_and(|s| s.text == "build"));
+            let inline = build.and_then(|b| b.command.words.iter().find_map(|w| w.text.strip_prefix("CGO_ENABLED=").map(str::to_string)));
+            match inline.or_else(|| stage_env(ctx, built, "CGO_ENABLED")).as_deref() {
+                Some("0") => Runtime::StaticBinary,
+                _ if alpine => return decline(Some(Ecosystem::Go), "the Go binary is built on Alpine with cgo: it needs musl, which distroless images do not have"),
+                _ => Runtime::DynamicBinary,
+            }
+        }
+        Some(Ecosystem::Rust) => {
+            let musl = built_commands.iter().any(|c| flag_value(&c.command, &["--target"]).is_some_and(|t| t.contains("musl")));
+            if musl {
+                Runtime::StaticBinary
+            } else if alpine {
+                return decline(Some(Ecosystem::Rust), "the Rust binary is built on Alpine: it needs musl, which distroless images do not have");
+            } else {
+                Runtime::DynamicBinary
+            }
+        }
+        Some(other) => {
+            return decline(Some(other), format!("the final stage runs a {} app copied from another stage; only compiled binaries are moved onto a new base", other.name()));
+        }
+        None => {
+            return decline(None, format!("`{built_path}` comes from stage {} without a known build command, so whether it needs a C library is not known", built.name.clone().unwrap_or_else(|| built.index.to_string())));
+        }
+    };
+    let ecosystem = ecosystem.expect("matched above");
+    Decision::Rebase(RebasePlan { ecosystem, runtime, build_stage, user })
 }
 
 /// A command of the stage with the WORKDIR in force and the instruction it belongs to.

@@ -39,6 +39,7 @@ rules! {
     runtime::repeated_cmd_or_entrypoint::RepeatedCmdOrEntrypoint,
     structure::toolchain_in_final_image::ToolchainInFinalImage,
     structure::restructure_declined::RestructureDeclined,
+    structure::final_stage_on_full_distribution::FinalStageOnFullDistribution,
 }
 
 /// The rule with this code (case-insensitive).

@@ -1,0 +1,89 @@
+use crate::fix::{Applicability, Edit, Fix};
+use crate::harden::analysis::UserChange;
+use crate::harden::{analyse, final_image, Decision};
+use crate::rules::helpers::{insert_line_after, keyword_like, last_build_step};
+use crate::rules::{rule, Context, Finding};
+
+rule! {
+    /// ## What it does
+    /// Flags a multi-stage build whose final stage only receives a compiled binary from a
+    /// build stage but still sits on a full distribution (Debian, Ubuntu, Alpine...), when a
+    /// distroless image would run the binary just as well.
+    ///
+    /// ## Why is this bad?
+    /// The build stage already keeps the compiler out of the image, but the final base still
+    /// brings a shell, a package manager and a few hundred packages the binary never uses:
+    /// each is attack surface and a stream of vulnerability reports. A static binary needs
+    /// nothing but CA certificates and time zones (`distroless/static`); a glibc binary needs
+    /// libc and libgcc (`distroless/cc`).
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.22 AS build
+    /// RUN CGO_ENABLED=0 go build -o /out/server .
+    ///
+    /// FROM debian:bookworm-slim
+    /// COPY --from=build /out/server /usr/local/bin/server
+    /// CMD ["server"]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM golang:1.22 AS build
+    /// RUN CGO_ENABLED=0 go build -o /out/server .
+    ///
+    /// FROM gcr.io/distroless/static-debian12:nonroot
+    /// COPY --from=build /out/server /usr/local/bin/server
+    /// USER 65532:65532
+    /// CMD ["server"]
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: the final image changes. It is only offered when the final stage runs no
+    /// commands (no RUN), starts without a shell, and starts a binary copied from a stage whose
+    /// build is known (Go or Rust), so that whether it needs a C library is known. A binary
+    /// built on Alpine with a C library is left alone: distroless images have glibc, not musl.
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.3 "Ensure that unnecessary packages are not installed in the container"
+    /// - GoogleContainerTools/distroless
+    pub struct FinalStageOnFullDistribution {
+        code: "DH603",
+        name: "final-stage-on-full-distribution",
+        category: Structure,
+        severity: Warning,
+        fix: Always,
+        summary: "A copied binary runs on a full distribution where a distroless image would do",
+        aliases: [(Cis, "4.3")],
+    }
+}
+
+/// DH603
+pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
+    let Decision::Rebase(plan) = analyse(ctx) else { return };
+    let Some(image) = final_image(plan.runtime) else { return };
+    let Some(stage) = ctx.model.final_stage() else { return };
+    let from = ctx.model.instructions[stage.from];
+    let message = format!(
+        "the final stage only runs the {} binary built in stage {}: `{}` would do instead of `{}` ({})",
+        plan.ecosystem.name(),
+        ctx.model.stages[plan.build_stage].name.clone().unwrap_or_else(|| plan.build_stage.to_string()),
+        image.reference,
+        stage.base.written,
+        image.why
+    );
+    let mut edits = vec![Edit::replace(stage.base.range, image.reference.clone())];
+    let user_line = format!("{} {}", keyword_like(ctx, from, "USER"), image.user);
+    match plan.user {
+        UserChange::Keep => {}
+        UserChange::Add => edits.push(insert_line_after(ctx, last_build_step(ctx, stage), &user_line)),
+        UserChange::Replace(index) => {
+            edits.push(Edit::replace(ctx.model.instructions[index].code_range(), user_line));
+        }
+    }
+    let mut finding = ctx.finding(&FinalStageOnFullDistribution::META, from.keyword_range.cover(stage.base.range), message);
+    finding.fix = Some(
+        Fix::new(format!("Run the binary on `{}`", image.reference), Applicability::Unsafe, edits).isolated("structure"),
+    );
+    findings.push(finding);
+}

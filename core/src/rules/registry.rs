@@ -19,8 +19,18 @@ macro_rules! rules {
 
 rules! {
     privilege::final_stage_runs_as_root::FinalStageRunsAsRoot,
+    hygiene::apt_install_without_no_install_recommends::AptInstallWithoutNoInstallRecommends,
+    hygiene::apt_lists_not_removed::AptListsNotRemoved,
+    hygiene::distribution_upgrade::DistributionUpgrade,
+    hygiene::package_index_update_alone::PackageIndexUpdateAlone,
     hygiene::apk_add_without_no_cache::ApkAddWithoutNoCache,
+    hygiene::pip_install_without_no_cache_dir::PipInstallWithoutNoCacheDir,
+    hygiene::rpm_cache_not_cleaned::RpmCacheNotCleaned,
     hygiene::add_instead_of_copy::AddInsteadOfCopy,
+    hygiene::cd_in_run::CdInRun,
+    hygiene::relative_workdir::RelativeWorkdir,
+    hygiene::maintainer_deprecated::MaintainerDeprecated,
+    hygiene::apt_install_without_yes::AptInstallWithoutYes,
 }
 
 /// The rule with this code (case-insensitive).

@@ -1,8 +1,9 @@
 //! Small helpers shared by rules: where to insert a line, how to spell a keyword the way the
-//! file spells keywords, what the current user is.
+//! file spells keywords, what the current user is, which package manager a command runs, and
+//! how to append a command to a RUN.
 
 use crate::fix::Edit;
-use crate::model::shell::{Script, ScriptOrigin, ShellWord, SimpleCommand};
+use crate::model::shell::{is_redirection, Connector, Script, ScriptOrigin, ShellWord, SimpleCommand};
 use crate::model::{Base, BaseRef, Dockerfile, ImageRef, Stage};
 use crate::syntax::{Arguments, Instruction, Keyword, TextRange, TokenKind, Word};
 
@@ -309,4 +310,513 @@ pub fn start_commands(model: &Dockerfile<'_>, stage: usize) -> StartCommands {
         }
     }
     start
+}
+
+// Shell commands, package managers and RUN scripts: what the hygiene rules share.
+
+/// Shell reserved words that can stand before a command (`then apt-get ...`, `! grep ...`).
+const RESERVED_WORDS: &[&str] = &["!", "if", "then", "else", "elif", "do", "while", "until", "time"];
+
+/// Programs that run the rest of their line as a command (`sudo apt-get ...`).
+const WRAPPERS: &[&str] = &["sudo", "env", "exec", "command", "nohup"];
+
+/// Options of those wrappers that take a value as the next word (`sudo -u app ...`).
+const WRAPPER_VALUE_OPTIONS: &[&str] = &["-u", "-g", "-U", "-C", "-h", "-p", "-r", "-t", "-D", "-R", "-S"];
+
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// The index of the word that names the program a command runs. Unlike
+/// [`SimpleCommand::program`], this also skips reserved words (`then`, `do`, `!`) and wrappers
+/// (`sudo`, `env`), so `if ...; then apt-get install x; fi` still shows `apt-get`.
+pub fn program_index(command: &SimpleCommand) -> Option<usize> {
+    let words = &command.words;
+    let mut i = 0;
+    let mut in_wrapper = false;
+    while i < words.len() {
+        let text = words[i].text.trim_start_matches('(');
+        if text.is_empty() || is_redirection(text) || is_assignment(text) || RESERVED_WORDS.contains(&text) {
+            i += 1;
+        } else if in_wrapper && text.starts_with('-') {
+            i += if WRAPPER_VALUE_OPTIONS.contains(&text) { 2 } else { 1 };
+        } else if WRAPPERS.contains(&basename(text)) {
+            in_wrapper = true;
+            i += 1;
+        } else {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn basename(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or_default()
+}
+
+/// The program a command runs, without its path or a subshell's `(`: `apt-get`, `cd`.
+pub fn program_name(command: &SimpleCommand) -> Option<&str> {
+    program_index(command).map(|i| basename(command.words[i].text.trim_start_matches('(')))
+}
+
+/// The words after the program.
+pub fn program_args(command: &SimpleCommand) -> &[ShellWord] {
+    program_index(command).map_or(&[], |i| &command.words[i + 1..])
+}
+
+/// Where a command is written, without the reserved words before it (`then`, `do`, `!`): what a
+/// finding about the command points at.
+pub fn command_range(command: &SimpleCommand) -> TextRange {
+    let first = command.words.iter().find(|w| {
+        let text = w.text.trim_start_matches('(');
+        !text.is_empty() && !RESERVED_WORDS.contains(&text)
+    });
+    first.map_or(command.range, |w| TextRange::new(w.range.start, command.range.end.max(w.range.start)))
+}
+
+/// Whether a word of `words` is one of `options`, including inside combined short options
+/// (`-qy` has `-y`) and with a value (`--option=x` for `--option`).
+pub fn has_option(words: &[ShellWord], options: &[&str]) -> bool {
+    words.iter().any(|w| {
+        let text = w.text.as_str();
+        options.iter().any(|&option| {
+            text == option
+                || (option.starts_with("--") && text.strip_prefix(option).is_some_and(|rest| rest.starts_with('=')))
+                || (option.len() == 2
+                    && option.starts_with('-')
+                    && option != "--"
+                    && text.starts_with('-')
+                    && !text.starts_with("--")
+                    && !text.contains('=')
+                    && text[1..].contains(&option[1..]))
+        })
+    })
+}
+
+/// The first word of `words` that is not an option nor the value of one of `value_options`,
+/// with its index.
+pub fn first_operand<'w>(words: &'w [ShellWord], value_options: &[&str]) -> Option<(usize, &'w ShellWord)> {
+    let mut i = 0;
+    while i < words.len() {
+        let text = words[i].text.as_str();
+        if !text.starts_with('-') || text == "-" {
+            return Some((i, &words[i]));
+        }
+        i += if value_options.contains(&text) { 2 } else { 1 };
+    }
+    None
+}
+
+/// A package manager that rules know the options of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Manager {
+    /// `apt-get` and `apt`.
+    Apt,
+    Apk,
+    Yum,
+    Dnf,
+    Microdnf,
+    Zypper,
+    /// `pip`, `pip3`, `pip3.12`, `python3 -m pip`.
+    Pip,
+}
+
+impl Manager {
+    fn from_program(program: &str) -> Option<Manager> {
+        let manager = match program {
+            "apt-get" | "apt" => Manager::Apt,
+            "apk" => Manager::Apk,
+            "yum" => Manager::Yum,
+            "dnf" | "dnf5" => Manager::Dnf,
+            "microdnf" => Manager::Microdnf,
+            "zypper" => Manager::Zypper,
+            _ if is_pip(program) => Manager::Pip,
+            _ => return None,
+        };
+        Some(manager)
+    }
+
+    /// Options written before the subcommand that take the next word as their value.
+    fn value_options(self) -> &'static [&'static str] {
+        match self {
+            Manager::Apt => &[
+                "-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release", "-a",
+                "--host-architecture", "-P", "--build-profiles",
+            ],
+            Manager::Apk => &[
+                "-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
+                "--timeout",
+            ],
+            Manager::Yum | Manager::Dnf | Manager::Microdnf => &[
+                "-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel", "-R", "--randomwait", "-x", "--exclude",
+                "--installroot", "--releasever", "--enablerepo", "--disablerepo", "--repo", "--repoid", "--setopt",
+                "--forcearch", "--downloaddir", "--destdir",
+            ],
+            Manager::Zypper => &[
+                "-R", "--root", "-c", "--config", "-D", "--reposd-dir", "-C", "--cache-dir", "--raw-cache-dir",
+                "--solv-cache-dir", "--pkg-cache-dir",
+            ],
+            Manager::Pip => &[
+                "--python", "--log", "--proxy", "--retries", "--timeout", "--exists-action", "--trusted-host",
+                "--cert", "--client-cert", "--cache-dir", "--use-feature", "--use-deprecated", "--keyring-provider",
+            ],
+        }
+    }
+
+    /// Whether this is one of the RPM-based managers, which keep their caches under `/var/cache`.
+    pub fn is_rpm(self) -> bool {
+        matches!(self, Manager::Yum | Manager::Dnf | Manager::Microdnf)
+    }
+}
+
+/// `pip`, `pip3`, `pip3.12`.
+fn is_pip(program: &str) -> bool {
+    program
+        .strip_prefix("pip")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.') && !v.starts_with('.'))
+}
+
+/// `python`, `python3`, `python3.12`.
+fn is_python(program: &str) -> bool {
+    program
+        .strip_prefix("python")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.') && !v.starts_with('.'))
+}
+
+/// A package-manager command: `apt-get -y install curl`.
+#[derive(Debug)]
+pub struct PackageCommand<'c> {
+    pub manager: Manager,
+    /// The program as a message names it: `apt-get`, `pip3`, `python3 -m pip`.
+    pub name: String,
+    /// The words after the program (after `-m pip` for `python -m pip`).
+    pub args: &'c [ShellWord],
+    /// The subcommand (`install`) and its index in `args`.
+    pub subcommand: &'c ShellWord,
+    pub subcommand_index: usize,
+}
+
+impl<'c> PackageCommand<'c> {
+    /// Whether the subcommand is one of `names`.
+    pub fn is(&self, names: &[&str]) -> bool {
+        names.contains(&self.subcommand.text.as_str())
+    }
+
+    /// The words after the subcommand that are not options nor option values: package names.
+    pub fn operands(&self) -> Vec<&'c ShellWord> {
+        let mut rest = &self.args[self.subcommand_index + 1..];
+        let mut out = Vec::new();
+        while let Some((i, word)) = first_operand(rest, self.manager.value_options()) {
+            if !is_redirection(&word.text) {
+                out.push(word);
+            }
+            rest = &rest[i + 1..];
+        }
+        out
+    }
+
+    /// `apt-get install` (`apt install`).
+    pub fn is_apt_install(&self) -> bool {
+        self.manager == Manager::Apt && self.is(&["install"])
+    }
+}
+
+/// Reads `command` as a package-manager command, if it is one with a subcommand.
+pub fn package_command(command: &SimpleCommand) -> Option<PackageCommand<'_>> {
+    let program = program_name(command)?;
+    let mut args = program_args(command);
+    let (manager, name) = if is_python(program) {
+        // `python3 -m pip install ...`; `-mpip` is the same.
+        // Only interpreter options may come before `-m` (`python3 -u -m pip`), not a script.
+        let at = args.iter().position(|w| w.text == "-m" || w.text == "-mpip" || !w.text.starts_with('-'))?;
+        if !args[at].text.starts_with("-m") {
+            return None;
+        }
+        let skip = if args[at].text == "-m" { 2 } else { 1 };
+        if skip == 2 && args.get(at + 1).is_none_or(|w| w.text != "pip") {
+            return None;
+        }
+        args = &args[at + skip..];
+        (Manager::Pip, format!("{program} -m pip"))
+    } else {
+        (Manager::from_program(program)?, program.to_string())
+    };
+    let (subcommand_index, subcommand) = first_operand(args, manager.value_options())?;
+    Some(PackageCommand { manager, name, args, subcommand, subcommand_index })
+}
+
+/// The value an apt configuration text gives `key` (`APT::Install-Recommends`), read from an
+/// option (`-o APT::Install-Recommends=false`) or a configuration line
+/// (`APT::Install-Recommends "0";`). Keys are compared without case, as apt does.
+pub fn apt_setting(text: &str, key: &str) -> Option<bool> {
+    let lower = text.to_ascii_lowercase();
+    let key = key.to_ascii_lowercase();
+    let mut found = None;
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(&key) {
+        let rest = lower[from + at + key.len()..]
+            .trim_start_matches(|c: char| c == '=' || c == '"' || c == '\'' || c.is_whitespace());
+        let value: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        match value.as_str() {
+            "1" | "true" | "yes" | "on" | "with" | "enable" => found = Some(true),
+            "0" | "false" | "no" | "off" | "without" | "disable" => found = Some(false),
+            _ => {}
+        }
+        from += at + key.len();
+    }
+    found
+}
+
+/// The value apt configuration written earlier gives `key`: by a command before `before` in
+/// the same RUN (`echo 'APT::Get::Assume-Yes "true";' > /etc/apt/apt.conf.d/90yes`), by earlier
+/// instructions of the stage and the stages it is built on, or by a COPY heredoc. Options of
+/// other apt commands do not count: they only apply to that command.
+pub fn apt_configuration(ctx: &Context<'_>, index: usize, before: usize, key: &str) -> Option<bool> {
+    let mut found = None;
+    let mut read = |text: &str| {
+        if let Some(value) = apt_setting(text, key) {
+            found = Some(value);
+        }
+    };
+    let history = stage_history(ctx, index);
+    for &i in history.iter().chain(std::iter::once(&index)) {
+        let instruction = ctx.model.instructions[i].effective();
+        for (_, command) in commands(ctx, i) {
+            if (i == index && command.range.start >= before)
+                || package_command(command).is_some_and(|p| p.manager == Manager::Apt)
+            {
+                continue;
+            }
+            read(&command.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" "));
+        }
+        // Heredocs that are files (COPY, or fed to a command) rather than scripts.
+        for heredoc in &instruction.heredocs {
+            if !ctx.scripts[i].iter().any(|s| s.range == heredoc.body) {
+                read(heredoc.content(ctx.source));
+            }
+        }
+    }
+    found
+}
+
+/// The instructions before `index` in its stage, preceded by the instructions of the stages it
+/// is built on (`FROM build`), oldest first: everything whose ENV, SHELL or files it inherits.
+pub fn stage_history(ctx: &Context<'_>, index: usize) -> Vec<usize> {
+    let Some(stage) = ctx.model.stage_of(index) else { return Vec::new() };
+    let mut parents = Vec::new();
+    let mut current = stage.index;
+    while let Base::Stage { index: parent } = ctx.model.stages[current].base.base {
+        if parent >= current || parents.contains(&parent) {
+            break;
+        }
+        parents.push(parent);
+        current = parent;
+    }
+    let mut out = Vec::new();
+    for &parent in parents.iter().rev() {
+        out.extend(&ctx.model.stages[parent].body);
+    }
+    out.extend(stage.body.iter().copied().filter(|&i| i < index));
+    out
+}
+
+/// The targets of the cache and tmpfs mounts of a RUN (`--mount=type=cache,target=/var/cache/apt`):
+/// what is written there never reaches the layer.
+pub fn cache_mount_targets(instruction: &Instruction) -> Vec<String> {
+    let mut targets = Vec::new();
+    for flag in instruction.effective().flags.iter().filter(|f| f.name() == "mount") {
+        let value = flag.value().unwrap_or_default();
+        let mut kind = "bind";
+        let mut target = None;
+        for option in value.split(',') {
+            match option.split_once('=') {
+                Some(("type", v)) => kind = v,
+                Some(("target" | "dst" | "destination", v)) => target = Some(v.trim_end_matches('/')),
+                _ => {}
+            }
+        }
+        if let (true, Some(target)) = (matches!(kind, "cache" | "tmpfs"), target) {
+            targets.push(if target.is_empty() { "/".to_string() } else { target.to_string() });
+        }
+    }
+    targets
+}
+
+/// Whether a cache or tmpfs mount of the RUN covers `path` (is it, or a directory above it).
+pub fn mounts_cache_over(instruction: &Instruction, path: &str) -> bool {
+    cache_mount_targets(instruction)
+        .iter()
+        .any(|t| path == t || path.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+}
+
+/// The paths a recursive `rm` (`rm -rf`, `rm -r`, `rm -fR`...) removes, without a trailing `/`
+/// or `/*`, each with whether it was a quoted glob (`"dir/*"`): the shell does not expand a
+/// quoted `*`, so that one removes nothing.
+fn recursive_rm_paths<'c>(ctx: &Context<'_>, script: &Script, command: &'c SimpleCommand) -> Vec<(&'c str, bool)> {
+    let args = program_args(command);
+    if program_name(command) != Some("rm") || !has_option(args, &["-r", "-R", "--recursive"]) {
+        return Vec::new();
+    }
+    args.iter()
+        .filter(|w| !w.text.starts_with('-'))
+        .map(|w| match w.text.strip_suffix("/*") {
+            Some(parent) => {
+                let raw = ctx.text(w.range);
+                let quoted = exact_positions(script) && (raw.ends_with("*\"") || raw.ends_with("*'"));
+                (parent.trim_end_matches('/'), quoted)
+            }
+            None => (w.text.trim_end_matches('/'), false),
+        })
+        .filter(|(path, _)| !path.is_empty())
+        .collect()
+}
+
+fn covers(path: &str, dir: &str) -> bool {
+    dir == path || dir.strip_prefix(path).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Whether `command` is a recursive `rm` of `dir`, of a directory above it, or of their
+/// contents (`dir/*`).
+pub fn removes_dir(ctx: &Context<'_>, script: &Script, command: &SimpleCommand, dir: &str) -> bool {
+    recursive_rm_paths(ctx, script, command).iter().any(|&(path, quoted)| !quoted && covers(path, dir))
+}
+
+/// Whether `command` tries to remove the contents of `dir` with a quoted glob (`rm -rf "dir/*"`).
+pub fn removes_dir_with_quoted_glob(ctx: &Context<'_>, script: &Script, command: &SimpleCommand, dir: &str) -> bool {
+    recursive_rm_paths(ctx, script, command).iter().any(|&(path, quoted)| quoted && covers(path, dir))
+}
+
+/// An edit that runs one more command at the end of a RUN, and what it changes.
+pub struct Appended {
+    pub edit: Edit,
+    /// Whether a failure of the script's former last command still fails the build: false for a
+    /// heredoc script without `set -e`, whose exit status becomes the new command's.
+    pub keeps_failures: bool,
+}
+
+/// Appends `command` to RUN `index`: ` && command` after the last command of a shell-form
+/// script, or a new line at the end of a heredoc script. `None` for exec form, a shell that is
+/// not POSIX (`SHELL ["powershell", ...]`), a heredoc with a non-shell `#!` line, or an
+/// unterminated heredoc.
+pub fn append_command(ctx: &Context<'_>, index: usize, command: &str) -> Option<Appended> {
+    if !posix_shell(ctx, index) {
+        return None;
+    }
+    let scripts = &ctx.scripts[index];
+    let run = ctx.model.instructions[index].effective();
+    if let Some(script) = scripts.iter().rev().find(|s| s.origin == ScriptOrigin::Heredoc) {
+        let heredoc = run.heredocs.iter().find(|h| h.body == script.range)?;
+        if heredoc.terminator.is_empty() {
+            return None;
+        }
+        let body = ctx.text(script.range);
+        let shebang = body.lines().next().and_then(|l| l.strip_prefix("#!"));
+        if shebang.is_some_and(|line| !shebang_is_shell(line)) {
+            return None;
+        }
+        let last = script.commands.last()?;
+        let line_start = ctx.source[..last.range.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = ctx.source[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let errexit = shebang.is_some_and(|line| {
+            line.split_whitespace().skip(1).any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('e'))
+        }) || script.commands.iter().any(sets_errexit)
+            || heredoc_shell_has_errexit(ctx, index);
+        return Some(Appended {
+            edit: Edit::insert(script.range.end, format!("{indent}{command}{}", ctx.newline())),
+            keeps_failures: errexit,
+        });
+    }
+    let script = scripts.iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;
+    // After `cmd &` the new command would join the background job.
+    let last = script.commands.last().filter(|c| c.connector != Connector::Background)?;
+    Some(Appended { edit: Edit::insert(last.range.end, format!(" && {command}")), keeps_failures: true })
+}
+
+/// `set -e`, `set -eux`, `set -o errexit`.
+fn sets_errexit(command: &SimpleCommand) -> bool {
+    let args = program_args(command);
+    program_name(command) == Some("set")
+        && (args
+            .iter()
+            .any(|w| w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('e') && w.text != "-o")
+            || args.windows(2).any(|p| p[0].text == "-o" && p[1].text == "errexit"))
+}
+
+/// Whether the shell that runs a RUN's heredoc was started with `-e`: `RUN bash -e <<EOF`, or a
+/// bare `RUN <<EOF` under `SHELL ["/bin/bash", "-e", "-c"]`.
+fn heredoc_shell_has_errexit(ctx: &Context<'_>, index: usize) -> bool {
+    let has_e = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| (w.starts_with('-') && !w.starts_with("--") && w.contains('e') && *w != "-o") || *w == "errexit")
+    };
+    let first =
+        ctx.scripts[index].iter().find(|s| s.origin == ScriptOrigin::ShellForm).and_then(|s| s.commands.first());
+    match first.and_then(program_name) {
+        Some(_) => {
+            let words: Vec<&str> =
+                first.map_or(Vec::new(), |c| program_args(c).iter().map(|w| w.text.as_str()).collect());
+            has_e(&words)
+        }
+        None => match last_shell(ctx, index) {
+            Some(words) => has_e(&words.iter().skip(1).map(String::as_str).collect::<Vec<_>>()),
+            None => false,
+        },
+    }
+}
+
+/// The words of the SHELL instruction in force at instruction `index`, if any.
+fn last_shell(ctx: &Context<'_>, index: usize) -> Option<Vec<String>> {
+    stage_history(ctx, index).into_iter().rev().find_map(|i| {
+        let instruction = ctx.model.instructions[i];
+        match (&instruction.keyword, &instruction.arguments) {
+            (Keyword::Shell, Arguments::Exec(words)) => Some(words.iter().map(|w| w.text.clone()).collect()),
+            _ => None,
+        }
+    })
+}
+
+/// The commands of RUN `index` in the order they run: a heredoc script runs when the command
+/// that reads it, the first one of the `RUN` line (`RUN <<EOF`, `RUN bash <<EOF && ...`), runs.
+pub fn commands_in_order<'c>(ctx: &'c Context<'_>, index: usize) -> Vec<(&'c Script, &'c SimpleCommand)> {
+    let scripts = &ctx.scripts[index];
+    let of = |heredoc: bool| {
+        scripts
+            .iter()
+            .filter(move |s| (s.origin == ScriptOrigin::Heredoc) == heredoc)
+            .flat_map(|s| s.commands.iter().map(move |c| (s, c)))
+    };
+    let mut line = of(false);
+    let mut ordered: Vec<_> = line.next().into_iter().collect();
+    ordered.extend(of(true));
+    ordered.extend(line);
+    ordered
+}
+
+/// Whether RUN `index` runs under a POSIX shell (the default, or a SHELL naming `sh`, `bash`...),
+/// where `&&` and `set -e` mean what the fixes expect.
+pub fn posix_shell(ctx: &Context<'_>, index: usize) -> bool {
+    last_shell(ctx, index).is_none_or(|words| words.first().is_some_and(|w| is_shell_program(basename(w))))
+}
+
+fn is_shell_program(program: &str) -> bool {
+    matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh")
+}
+
+/// Whether a `#!` line names a shell: `/bin/sh -e`, `/usr/bin/env bash`.
+fn shebang_is_shell(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    match words.next().map(basename) {
+        Some("env") => words.find(|w| !w.starts_with('-')).is_some_and(|w| is_shell_program(basename(w))),
+        Some(program) => is_shell_program(program),
+        None => false,
+    }
+}
+
+/// The words' values joined by spaces, to search for an option or setting.
+pub fn joined(words: &[ShellWord]) -> String {
+    words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
 }

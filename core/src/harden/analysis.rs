@@ -82,6 +82,9 @@ pub struct RebasePlan {
     /// Whether the final stage needs a `USER` added (it has none), or its named USER replaced
     /// (the name would not exist in the new base).
     pub user: UserChange,
+    /// A new CMD replacing the stage's CMD/ENTRYPOINT, when the new image's own entrypoint
+    /// changes what the command must say (`java -jar app.jar` → `CMD ["app.jar"]`).
+    pub cmd: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -101,14 +104,80 @@ pub enum Decision {
     Restructure(AppPlan),
     /// Move an already separate final stage onto a minimal image (its FROM changes).
     Rebase(RebasePlan),
-    /// Keep the final image; harden it in place. The reason is for people.
-    Decline { ecosystem: Option<Ecosystem>, reason: String },
+    /// Keep the final image; harden it in place. The reason is for people; the kind groups
+    /// reasons for reports.
+    Decline { ecosystem: Option<Ecosystem>, kind: DeclineKind, reason: String },
     /// The final stage is already minimal, or there is nothing to decide.
     NotApplicable,
 }
 
 fn decline(ecosystem: Option<Ecosystem>, reason: impl Into<String>) -> Decision {
-    Decision::Decline { ecosystem, reason: reason.into() }
+    let reason = reason.into();
+    Decision::Decline { ecosystem, kind: DeclineKind::of(&reason), reason }
+}
+
+/// Why a final image was kept, grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclineKind {
+    /// Nothing is built in the final stage, by any ecosystem we know.
+    NoKnownBuild,
+    /// The entrypoint is a shell script, or the start command needs a shell.
+    NeedsShell,
+    /// The final stage runs commands (RUN, SHELL, ONBUILD, ADD).
+    RunsCommands,
+    /// What the build produces, or where, is not known.
+    ArtifactUnknown,
+    /// No minimal image for this language version, or the build's libc (musl) does not match.
+    NoMatchingImage,
+    /// The start command is a tool a minimal image lacks (npm, go, a JVM with options...).
+    StartTool,
+    /// A Windows image.
+    Windows,
+    /// The base image is chosen by a build argument or cannot be read.
+    UnknownBase,
+    /// The final stage has no CMD or ENTRYPOINT.
+    NoStartCommand,
+}
+
+impl DeclineKind {
+    /// Classifies one of this module's own reasons (a unit test keeps them all classified).
+    fn of(reason: &str) -> DeclineKind {
+        let has = |needle: &str| reason.contains(needle);
+        if has("Windows") {
+            DeclineKind::Windows
+        } else if has("no CMD or ENTRYPOINT") {
+            DeclineKind::NoStartCommand
+        } else if has("shell script") || has("shell features") || has("needs a shell") || has("HEALTHCHECK") {
+            DeclineKind::NeedsShell
+        } else if has("runs commands") || has("uses ADD") || has("cannot honour") {
+            DeclineKind::RunsCommands
+        } else if has("base image is") {
+            DeclineKind::UnknownBase
+        } else if has("Alpine") || has("musl") || has("no distroless") || has("has Python 3.11") || has("exist for 17 and 21") || has("has no chiseled") || has("version of tag") {
+            DeclineKind::NoMatchingImage
+        } else if has("no known build") || has("no build step of a known ecosystem") {
+            DeclineKind::NoKnownBuild
+        } else if has("starts with") || has("runs the Go tool") || has("`go run` with") {
+            DeclineKind::StartTool
+        } else {
+            DeclineKind::ArtifactUnknown
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            DeclineKind::NoKnownBuild => "no build of a known ecosystem in the final stage",
+            DeclineKind::NeedsShell => "the start command or health check needs a shell",
+            DeclineKind::RunsCommands => "the final stage runs commands",
+            DeclineKind::ArtifactUnknown => "what the build produces, or where, is not known",
+            DeclineKind::NoMatchingImage => "no minimal image matches the language version or libc",
+            DeclineKind::StartTool => "the app starts with a tool the minimal image lacks",
+            DeclineKind::Windows => "a Windows image",
+            DeclineKind::UnknownBase => "the base image is a build argument or unreadable",
+            DeclineKind::NoStartCommand => "no CMD or ENTRYPOINT",
+        }
+    }
 }
 
 /// The start command of the final stage as argv: ENTRYPOINT (exec form) followed by CMD.
@@ -139,6 +208,9 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
         return rebase(ctx, stage);
     }
     let Some(ecosystem) = ecosystem else {
+        if let Err(reason) = start_command(ctx, model, stage) {
+            return decline(None, reason);
+        }
         return if is_builder_repository(repo) {
             decline(None, format!("`{}` builds something, but no known build command was found", image.familiar_name()))
         } else {
@@ -211,6 +283,9 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
         Err(reason) => return decline(None, reason),
     };
     let workdir = final_workdir(ctx, stage);
+    if start.argv[0].rsplit('/').next() == Some("java") {
+        return rebase_java(ctx, stage, &start, workdir.as_deref(), user);
+    }
     // Which COPY --from brought the program?
     let program = &start.argv[0];
     let mut source: Option<(usize, String)> = None;
@@ -269,7 +344,58 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
         }
     };
     let ecosystem = ecosystem.expect("matched above");
-    Decision::Rebase(RebasePlan { ecosystem, runtime, build_stage, user })
+    Decision::Rebase(RebasePlan { ecosystem, runtime, build_stage, user, cmd: None })
+}
+
+/// Where a path copied into the stage came from: the stage it was copied from.
+fn copied_from_stage(ctx: &Context<'_>, stage: &Stage, path: &str, workdir: Option<&str>) -> Option<usize> {
+    let model = ctx.model;
+    let mut found = None;
+    for &index in &stage.body {
+        let instruction = model.instructions[index];
+        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else { continue };
+        let Some(from_stage) = model.stage_by_reference(from, stage.index) else { continue };
+        let sources = crate::rules::helpers::copy_sources(instruction);
+        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { continue };
+        let Some(dest) = all.last() else { continue };
+        let into_dir = dest.text.ends_with('/') || sources.len() > 1;
+        for src in sources {
+            let name = src.text.rsplit('/').next().unwrap_or_default();
+            let target = if into_dir {
+                join_path(workdir, &format!("{}/{name}", dest.text.trim_end_matches('/')))
+            } else {
+                join_path(workdir, &dest.text)
+            };
+            if target == join_path(workdir, path) {
+                found = Some(from_stage);
+            }
+        }
+    }
+    found
+}
+
+/// A JRE final stage running `java -jar` on a jar copied from a build stage.
+fn rebase_java(ctx: &Context<'_>, stage: &Stage, start: &StartCommand, workdir: Option<&str>, user: UserChange) -> Decision {
+    let argv = &start.argv;
+    if argv.get(1).map(String::as_str) != Some("-jar") {
+        return decline(Some(Ecosystem::Java), format!("the app starts with `{}`; the distroless Java image runs `java -jar APP.jar` (JVM options go in JAVA_TOOL_OPTIONS)", argv.join(" ")));
+    }
+    let Some(jar) = argv.get(2).filter(|j| !j.contains(['*', '?', '$'])) else {
+        return decline(Some(Ecosystem::Java), "`java -jar` does not name one jar file");
+    };
+    let Some(build_stage) = copied_from_stage(ctx, stage, jar, workdir) else {
+        return decline(Some(Ecosystem::Java), format!("the jar `{jar}` is not copied from a build stage, so what it needs is not known"));
+    };
+    let tag = match &stage.base.base {
+        Base::Image { image } => image.tag.clone().unwrap_or_default().to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let Some(version) = java_version(&tag).filter(|v| matches!(v, 17 | 21)) else {
+        return decline(Some(Ecosystem::Java), format!("the Java version of `{}` has no distroless image (17 and 21 do)", stage.base.written));
+    };
+    let jar_path = join_path(workdir, jar);
+    let cmd = std::iter::once(jar_path).chain(argv[3..].iter().cloned()).collect();
+    Decision::Rebase(RebasePlan { ecosystem: Ecosystem::Java, runtime: Runtime::Java { version }, build_stage, user, cmd: Some(cmd) })
 }
 
 /// A command of the stage with the WORKDIR in force and the instruction it belongs to.
@@ -753,6 +879,23 @@ mod tests {
         assert_eq!(join_path(Some("/src"), "/out/app"), "/out/app");
         assert_eq!(join_path(None, "./app"), "/app");
         assert_eq!(join_path(Some("/a/b"), "../c"), "/a/c");
+    }
+
+    #[test]
+    fn every_reason_is_classified() {
+        let cases = [
+            ("a Windows image: distroless images are Linux only", DeclineKind::Windows),
+            ("the entrypoint `/e.sh` is a shell script: a distroless image has no shell", DeclineKind::NeedsShell),
+            ("the build uses Python 3.12; the distroless Python image has 3.11, and installed packages must match it", DeclineKind::NoMatchingImage),
+            ("the app starts with `npm start`; the distroless Node.js image has only `node`", DeclineKind::StartTool),
+            ("`go build` has no `-o`: the binary's name and place are not known", DeclineKind::ArtifactUnknown),
+            ("the final stage runs commands (RUN), which need a shell", DeclineKind::RunsCommands),
+            ("no build step of a known ecosystem (Go, Rust, Node.js, Python, Java, .NET) in the final stage", DeclineKind::NoKnownBuild),
+            ("the final stage has no CMD or ENTRYPOINT, so what runs is not known", DeclineKind::NoStartCommand),
+        ];
+        for (reason, kind) in cases {
+            assert_eq!(DeclineKind::of(reason), kind, "{reason}");
+        }
     }
 
     #[test]

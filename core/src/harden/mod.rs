@@ -16,6 +16,6 @@ pub mod images;
 pub mod rewrite;
 pub mod runtime;
 
-pub use analysis::{analyse, AppPlan, Decision, Ecosystem};
+pub use analysis::{analyse, AppPlan, DeclineKind, Decision, Ecosystem};
 pub use images::{final_image, FinalImage, Runtime, TABLE_CHECKED};
 pub use runtime::{advise, RuntimeAdvice};

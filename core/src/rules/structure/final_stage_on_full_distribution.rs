@@ -1,6 +1,8 @@
 use crate::fix::{Applicability, Edit, Fix};
 use crate::harden::analysis::UserChange;
+use crate::harden::rewrite::json_string;
 use crate::harden::{analyse, final_image, Decision};
+use crate::syntax::Keyword;
 use crate::rules::helpers::{insert_line_after, keyword_like, last_build_step};
 use crate::rules::{rule, Context, Finding};
 
@@ -40,9 +42,11 @@ rule! {
     ///
     /// ## Fix safety
     /// Unsafe: the final image changes. It is only offered when the final stage runs no
-    /// commands (no RUN), starts without a shell, and starts a binary copied from a stage whose
-    /// build is known (Go or Rust), so that whether it needs a C library is known. A binary
-    /// built on Alpine with a C library is left alone: distroless images have glibc, not musl.
+    /// commands (no RUN), starts without a shell, and starts either a binary copied from a
+    /// stage whose build is known (Go or Rust), so that whether it needs a C library is known,
+    /// or `java -jar` on a copied jar (Java 17 or 21; the start becomes the distroless image's
+    /// own `java -jar`). A binary built on Alpine with a C library is left alone: distroless
+    /// images have glibc, not musl.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.3 "Ensure that unnecessary packages are not installed in the container"
@@ -65,7 +69,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];
     let message = format!(
-        "the final stage only runs the {} binary built in stage {}: `{}` would do instead of `{}` ({})",
+        "the final stage only runs the {} app built in stage {}: `{}` would do instead of `{}` ({})",
         plan.ecosystem.name(),
         ctx.model.stages[plan.build_stage].name.clone().unwrap_or_else(|| plan.build_stage.to_string()),
         image.reference,
@@ -81,9 +85,27 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             edits.push(Edit::replace(ctx.model.instructions[index].code_range(), user_line));
         }
     }
+    if let Some(cmd) = &plan.cmd {
+        // The new image's entrypoint runs the app: the stage's start lines become one CMD.
+        let starts: Vec<usize> = stage
+            .body
+            .iter()
+            .copied()
+            .filter(|&i| matches!(ctx.model.instructions[i].keyword, Keyword::Cmd | Keyword::Entrypoint))
+            .collect();
+        let json = format!("[{}]", cmd.iter().map(|a| json_string(a)).collect::<Vec<_>>().join(", "));
+        for (n, &index) in starts.iter().enumerate() {
+            let instruction = ctx.model.instructions[index];
+            if n == 0 {
+                edits.push(Edit::replace(instruction.code_range(), format!("{} {json}", keyword_like(ctx, instruction, "CMD"))));
+            } else {
+                edits.push(Edit::delete(instruction.range));
+            }
+        }
+    }
     let mut finding = ctx.finding(&FinalStageOnFullDistribution::META, from.keyword_range.cover(stage.base.range), message);
     finding.fix = Some(
-        Fix::new(format!("Run the binary on `{}`", image.reference), Applicability::Unsafe, edits).isolated("structure"),
+        Fix::new(format!("Run the app on `{}`", image.reference), Applicability::Unsafe, edits).isolated("structure"),
     );
     findings.push(finding);
 }

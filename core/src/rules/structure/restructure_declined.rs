@@ -49,7 +49,7 @@ rule! {
 
 /// DH602
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let Decision::Decline { ecosystem, reason } = analyse(ctx) else { return };
+    let Decision::Decline { ecosystem, reason, .. } = analyse(ctx) else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];
     let what = ecosystem.map_or(String::new(), |e| format!("{} ", e.name()));

@@ -1,0 +1,67 @@
+//! Golden tests of the structural rewrite over the example apps in `examples/`: the hardened
+//! Dockerfile, the structural decision, and every changed hunk with the rules behind it.
+
+use std::fmt::Write;
+
+use dfharden_core::harden::{analyse, Decision};
+use dfharden_core::model::{form_of, Dockerfile, Form};
+use dfharden_core::render::attributed_hunks;
+use dfharden_core::rules::{rule_by_code, Context};
+use dfharden_core::syntax::{parse, Keyword};
+use dfharden_core::{fix, Settings};
+
+fn decision(text: &str, settings: &Settings) -> String {
+    let parsed = parse(text);
+    let model = Dockerfile::new(&parsed);
+    let ctx = Context::new(&parsed, &model, settings);
+    match analyse(&ctx) {
+        Decision::Restructure(plan) => format!("restructure: {} -> {:?}", plan.ecosystem.name(), plan.runtime),
+        Decision::Rebase(plan) => format!("rebase final stage: {} -> {:?}", plan.ecosystem.name(), plan.runtime),
+        Decision::Decline { reason, .. } => format!("hardened in place: {reason}"),
+        Decision::NotApplicable => "already minimal".to_string(),
+    }
+}
+
+/// A distroless final stage must have no RUN and only exec-form CMD/ENTRYPOINT.
+fn assert_distroless_final_stage_is_shell_free(name: &str, text: &str) {
+    let parsed = parse(text);
+    let model = Dockerfile::new(&parsed);
+    let Some(stage) = model.final_stage() else { return };
+    if !stage.base.written.contains("distroless") && !stage.base.written.contains("chiseled") {
+        return;
+    }
+    for &i in &stage.body {
+        let instruction = model.instructions[i];
+        assert_ne!(instruction.keyword, Keyword::Run, "{name}: RUN in a distroless final stage");
+        if matches!(instruction.keyword, Keyword::Cmd | Keyword::Entrypoint) {
+            assert_eq!(form_of(instruction), Form::Exec, "{name}: shell-form start in a distroless stage");
+        }
+    }
+}
+
+#[test]
+fn examples_are_hardened_and_explained() {
+    let settings = Settings::default();
+    insta::glob!("../../examples", "*/Dockerfile", |path| {
+        let name = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let outcome = fix(&text, &settings);
+        assert!(outcome.converged, "{name}: did not converge");
+        assert!(!parse(&outcome.output).has_errors(), "{name}: output has parse errors");
+        assert_eq!(fix(&outcome.output, &settings).output, outcome.output, "{name}: not a fixed point");
+        assert_distroless_final_stage_is_shell_free(name, &outcome.output);
+        let mut snapshot = format!("decision: {}\n\n{}\n", decision(&text, &settings), outcome.output);
+        for (n, hunk) in attributed_hunks(&text, &outcome).iter().enumerate() {
+            assert!(!hunk.codes.is_empty(), "{name}: hunk without a rule:\n{}", hunk.text);
+            writeln!(snapshot, "---- change {}: {}", n + 1, hunk.codes.join(", ")).unwrap();
+            snapshot.push_str(&hunk.text);
+            for &i in &hunk.fixes {
+                let applied = &outcome.applied[i];
+                let why = rule_by_code(applied.code).and_then(|r| r.meta.section("Why is this bad?")).unwrap_or_default();
+                let first_sentence = why.split(". ").next().unwrap_or_default().replace('\n', " ");
+                writeln!(snapshot, "  {} {}: {}\n    why: {first_sentence}.", applied.code, applied.name, applied.title).unwrap();
+            }
+        }
+        insta::assert_snapshot!(snapshot);
+    });
+}

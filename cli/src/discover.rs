@@ -4,16 +4,24 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
+/// Extensions that make `Dockerfile.<ext>` something else: documentation, templates that
+/// need rendering first (`Dockerfile.template`, `Dockerfile.j2`), backups and scripts.
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
+    "md", "markdown", "txt", "rst", "adoc", "html", "orig", "bak", "swp", "rej", "patch", "diff", "json", "yaml",
+    "yml", "toml", "sh", "py", "lock", "log", "template", "tmpl", "tpl", "j2", "jinja", "jinja2", "erb", "in", "mustache",
+];
+
 /// Whether a file name is a Dockerfile: `Dockerfile`, `Containerfile`, `*.Dockerfile`,
-/// `Dockerfile.*`, `*.dockerfile` (case-insensitive).
+/// `Dockerfile.*`, `*.dockerfile` (case-insensitive), but not `Dockerfile.md`,
+/// `Dockerfile.template` and the like.
 pub fn is_dockerfile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile")
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.")
+    if lower == "dockerfile" || lower == "containerfile" || lower.ends_with(".dockerfile") || lower.ends_with(".containerfile") {
+        return true;
+    }
+    let dotted = lower.starts_with("dockerfile.") || lower.starts_with("containerfile.");
+    let extension = lower.rsplit('.').next().unwrap_or_default();
+    dotted && !NOT_DOCKERFILE_EXTENSIONS.contains(&extension)
 }
 
 /// What to read: a file, or standard input.
@@ -62,7 +70,7 @@ mod tests {
         for name in ["Dockerfile", "dockerfile", "Containerfile", "api.Dockerfile", "Dockerfile.dev", "x.dockerfile"] {
             assert!(is_dockerfile_name(name), "{name}");
         }
-        for name in ["Dockerfile-notes.md", "docker-compose.yml", "README"] {
+        for name in ["Dockerfile-notes.md", "docker-compose.yml", "README", "Dockerfile.md", "Dockerfile.template", "Dockerfile.j2"] {
             assert!(!is_dockerfile_name(name), "{name}");
         }
     }

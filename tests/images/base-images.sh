@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Stand-in base images for the image tests, built offline from the Debian mirror apt uses, and
+# a Distribution registry on 127.0.0.1 that serves them under their usual names
+# (docker.io/library/golang:1.19, gcr.io/distroless/static-debian12:nonroot...).
+#
+# Everything lives under $IMAGES_HOME (default: target/images). Idempotent: finished steps are
+# skipped. Sourced by run.sh; can also be run alone to prepare a machine.
+set -euo pipefail
+
+IMAGES_HOME=${IMAGES_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/target/images}
+REGISTRY_PORT=${REGISTRY_PORT:-5055}
+REGISTRY=127.0.0.1:$REGISTRY_PORT
+mkdir -p "$IMAGES_HOME"/{conf,storage,run,tmp,rootfs,registry,logs}
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- configuration
+mirror() {
+  local uri
+  uri=$(grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -vi security | head -1 || true)
+  [ -n "$uri" ] || uri=$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | sed 's/\[[^]]*\]//' | awk '{print $2}' | grep -vi security | head -1 || true)
+  [ -n "$uri" ] || { echo "no Debian mirror in the apt sources" >&2; return 1; }
+  echo "$uri"
+}
+
+write_config() {
+  # overlay if the kernel lets us mount it, vfs otherwise.
+  if [ ! -f "$IMAGES_HOME/conf/storage.conf" ]; then
+    local driver=vfs probe="$IMAGES_HOME/tmp/probe"
+    rm -rf "$probe"; mkdir -p "$probe"
+    printf '[storage]\ndriver = "overlay"\ngraphroot = "%s/g"\nrunroot = "%s/r"\n' "$probe" "$probe" >"$probe/storage.conf"
+    if CONTAINERS_STORAGE_CONF=$probe/storage.conf sh -c 'c=$(buildah from scratch) && buildah mount "$c" >/dev/null && buildah umount "$c" >/dev/null && buildah rm "$c" >/dev/null' 2>/dev/null; then
+      driver=overlay
+    fi
+    grep -o " $probe[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount 2>/dev/null || true
+    rm -rf "$probe"
+    printf '[storage]\ndriver = "%s"\ngraphroot = "%s/storage"\nrunroot = "%s/run/storage"\n' "$driver" "$IMAGES_HOME" "$IMAGES_HOME" >"$IMAGES_HOME/conf/storage.conf"
+    [ "$driver" = overlay ] && printf '[storage.options.overlay]\nmountopt = "nodev"\n' >>"$IMAGES_HOME/conf/storage.conf"
+  fi
+  # Usual names resolve to the local registry, so Dockerfiles keep their real image names.
+  cat >"$IMAGES_HOME/conf/registries.conf" <<EOF
+unqualified-search-registries = ["docker.io"]
+short-name-mode = "permissive"
+[[registry]]
+location = "$REGISTRY"
+insecure = true
+[[registry]]
+prefix = "docker.io"
+location = "$REGISTRY"
+insecure = true
+[[registry]]
+prefix = "gcr.io"
+location = "$REGISTRY"
+insecure = true
+EOF
+  cat >"$IMAGES_HOME/conf/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $IMAGES_HOME/registry
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+EOF
+  if [ ! -f "$IMAGES_HOME/conf/containers.conf" ]; then
+    # podman cannot raise its limits here (no CAP_SYS_RESOURCE): ask for what we have.
+    local nofile nproc
+    nofile=$(ulimit -Hn); nproc=$(ulimit -Hu)
+    [ "$nofile" = unlimited ] && nofile=1048576
+    { [ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ]; } && nproc=32768
+    cat >"$IMAGES_HOME/conf/containers.conf" <<EOF
+[containers]
+netns = "none"
+cgroups = "enabled"
+log_driver = "k8s-file"
+default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$IMAGES_HOME/run/events.log"
+runtime = "runc"
+tmp_dir = "$IMAGES_HOME/run/libpod"
+EOF
+  fi
+  export CONTAINERS_STORAGE_CONF=$IMAGES_HOME/conf/storage.conf
+  export CONTAINERS_REGISTRIES_CONF=$IMAGES_HOME/conf/registries.conf
+  export CONTAINERS_CONF=$IMAGES_HOME/conf/containers.conf
+  export TMPDIR=$IMAGES_HOME/tmp
+}
+
+# ---------------------------------------------------------------- registry
+registry_up() { curl -fsS "http://$REGISTRY/v2/" >/dev/null 2>&1; }
+
+start_registry() {
+  registry_up && return 0
+  nohup docker-registry serve "$IMAGES_HOME/conf/registry.yml" >"$IMAGES_HOME/logs/registry.log" 2>&1 &
+  echo $! >"$IMAGES_HOME/run/registry.pid"
+  for _ in $(seq 100); do registry_up && return 0; sleep 0.1; done
+  echo "the registry did not start on $REGISTRY:" >&2; cat "$IMAGES_HOME/logs/registry.log" >&2; return 1
+}
+
+stop_registry() {
+  local pid
+  pid=$(cat "$IMAGES_HOME/run/registry.pid" 2>/dev/null) || return 0
+  # Only our own registry: check its command line before killing.
+  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "docker-registry serve $IMAGES_HOME/conf/registry.yml"; then
+    kill "$pid" 2>/dev/null || true
+  fi
+}
+
+ACCEPT='application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
+in_registry() { curl -fs -o /dev/null -I -H "Accept: $ACCEPT" "http://$REGISTRY/v2/$1/manifests/$2"; }
+digest_of() {
+  curl -fsSI -H "Accept: $ACCEPT" "http://$REGISTRY/v2/$1/manifests/$2" | tr -d '\r' \
+    | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}'
+}
+
+# ---------------------------------------------------------------- images
+ROOTFS=$IMAGES_HOME/rootfs/bookworm
+
+debian_rootfs() {
+  [ -x "$ROOTFS/bin/sh" ] && return 0
+  say "debootstrap bookworm (minbase) from $(mirror)"
+  rm -rf "$ROOTFS"
+  debootstrap --variant=minbase bookworm "$ROOTFS" "$(mirror)" >"$IMAGES_HOME/logs/debootstrap.log" 2>&1 \
+    || { tail -20 "$IMAGES_HOME/logs/debootstrap.log" >&2; return 1; }
+  chroot "$ROOTFS" apt-get clean
+  rm -rf "$ROOTFS"/var/lib/apt/lists/*
+}
+
+push() { buildah push -q --tls-verify=false "$1" "docker://$1" >/dev/null; }
+
+debian_image() {
+  in_registry library/debian bookworm-slim && return 0
+  say "image debian:bookworm-slim"
+  local c m
+  c=$(buildah from scratch); m=$(buildah mount "$c")
+  tar -C "$ROOTFS" -cf - . | tar -C "$m" -xpf - --numeric-owner
+  buildah umount "$c" >/dev/null
+  buildah config --os linux --arch amd64 --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd '["bash"]' "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/library/debian:bookworm-slim" >/dev/null
+  push "$REGISTRY/library/debian:bookworm-slim"
+}
+
+golang_image() {
+  in_registry library/golang 1.19 && return 0
+  say "image golang:1.19 (Debian's golang-go 1.19)"
+  local c
+  c=$(buildah from -q "$REGISTRY/library/debian:bookworm-slim")
+  # The only step with network access: apt from the Debian mirror, in the host's namespace.
+  buildah run --isolation chroot --network host "$c" -- sh -c \
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null && apt-get clean && rm -rf /var/lib/apt/lists/* && mkdir -p /go/bin' \
+    >"$IMAGES_HOME/logs/golang.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/golang.log" >&2; return 1; }
+  buildah config --env GOPATH=/go --env PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --workingdir /go --cmd '["bash"]' "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/library/golang:1.19" >/dev/null
+  push "$REGISTRY/library/golang:1.19"
+}
+
+# A distroless-like static image: /etc/passwd with nonroot (65532), CA bundle, tzdata, /tmp;
+# no shell, no libc. Published as a two-platform index, like the real one.
+distroless_static_image() {
+  in_registry distroless/static-debian12 nonroot && return 0
+  say "image distroless/static-debian12:nonroot (two-platform index)"
+  local c m arch list
+  c=$(buildah from scratch); m=$(buildah mount "$c")
+  mkdir -p "$m"/etc/ssl/certs "$m"/home/nonroot "$m"/root "$m"/tmp "$m"/usr/share
+  chmod 1777 "$m/tmp"; chmod 700 "$m/root" "$m/home/nonroot"; chown 65532:65532 "$m/home/nonroot"
+  printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$m/etc/passwd"
+  printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' >"$m/etc/group"
+  [ -f "$ROOTFS/etc/ssl/certs/ca-certificates.crt" ] && cp "$ROOTFS/etc/ssl/certs/ca-certificates.crt" "$m/etc/ssl/certs/"
+  [ -d "$ROOTFS/usr/share/zoneinfo" ] && cp -a "$ROOTFS/usr/share/zoneinfo" "$m/usr/share/"
+  buildah umount "$c" >/dev/null
+  list=localhost/dfharden-static-index
+  buildah manifest rm "$list" >/dev/null 2>&1 || true
+  buildah manifest create "$list" >/dev/null
+  for arch in amd64 arm64; do
+    buildah config --os linux --arch "$arch" --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      --user 65532:65532 --workingdir /home/nonroot "$c"
+    buildah commit -q "$c" "$REGISTRY/distroless/static-debian12:nonroot-$arch" >/dev/null
+    buildah manifest add "$list" "containers-storage:$REGISTRY/distroless/static-debian12:nonroot-$arch" >/dev/null
+  done
+  buildah manifest push -q --all --tls-verify=false "$list" "docker://$REGISTRY/distroless/static-debian12:nonroot" >/dev/null
+  buildah rm "$c" >/dev/null
+}
+
+prepare_base_images() {
+  write_config
+  start_registry
+  debian_rootfs
+  debian_image
+  golang_image
+  distroless_static_image
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  prepare_base_images
+  for ref in "library/debian bookworm-slim" "library/golang 1.19" "distroless/static-debian12 nonroot"; do
+    set -- $ref; echo "$1:$2 $(digest_of "$1" "$2")"
+  done
+fi

@@ -53,15 +53,25 @@ ensure_rust_wasm() {
   cargo_install wasm-bindgen-cli "$(locked_version wasm-bindgen)" "" wasm-bindgen
 }
 
+# npm ci whenever package-lock.json changed since the last install (a stamp holds its hash).
 ensure_node_modules() {
-  if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ]; then
-    log "npm ci (playwright-core, binaryen)"
+  local stamp=$ROOT/node_modules/.dfharden-lock-sha want
+  want=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "npm ci (playwright-core, binaryen, the SARIF schema)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
   fi
 }
 
 ensure_chromium() {
   apt_install chromium chromium-driver
+}
+
+# Real image builds and a real registry: buildah, podman, the Distribution registry,
+# debootstrap for the stand-in base images.
+ensure_image_tools() {
+  apt_install buildah podman skopeo docker-registry debootstrap uidmap fuse-overlayfs runc curl iproute2 python3
 }
 
 ensure_oracle_venv() {

@@ -65,3 +65,18 @@ fn examples_are_hardened_and_explained() {
         insta::assert_snapshot!(snapshot);
     });
 }
+
+/// With digests known, pinning edits touch the restructure's `AS build` insert; the result must
+/// not depend on that: the restructure goes first, then every other rule sees two stages.
+#[test]
+fn structure_goes_first_whatever_else_is_fixable() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/go-web/Dockerfile")).unwrap();
+    let plain = fix(&text, &Settings::default()).output;
+    let mut settings = Settings::default();
+    settings.digests.insert("golang:1.19", &format!("sha256:{}", "1".repeat(64))).unwrap();
+    settings.digests.insert("gcr.io/distroless/static-debian12:nonroot", &format!("sha256:{}", "2".repeat(64))).unwrap();
+    let pinned = fix(&text, &settings).output;
+    let unpinned = pinned.replace(&format!("@sha256:{}", "1".repeat(64)), "").replace(&format!("@sha256:{}", "2".repeat(64)), "");
+    assert_eq!(unpinned, plain, "pinning changed more than the digests");
+    assert!(!pinned.contains("useradd"), "the build stage was hardened as if it were final:\n{pinned}");
+}

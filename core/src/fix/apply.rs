@@ -177,9 +177,18 @@ pub fn fix_text(
     FixOutcome { output: current, applied, dropped, rounds, converged }
 }
 
-/// Picks the fixes of one round: in source order, skipping any that conflicts with one already
-/// picked or shares its isolation group.
+/// The isolation group of fixes that change the shape of the build (which stage is final).
+/// Such a fix goes alone in its round: every other rule must see the new shape before it
+/// decides anything, or the result would depend on which edits happen to touch.
+pub const STRUCTURE: &str = "structure";
+
+/// Picks the fixes of one round: a structural fix alone if there is one; otherwise, in source
+/// order, every fix that does not conflict with one already picked or share its isolation
+/// group.
 fn select(candidates: &[Candidate]) -> Vec<&Candidate> {
+    if let Some(structural) = candidates.iter().find(|c| c.fix.isolation == Some(STRUCTURE) && !c.fix.edits.is_empty()) {
+        return vec![structural];
+    }
     let mut ordered: Vec<&Candidate> = candidates.iter().collect();
     ordered.sort_by_key(|c| (c.fix.span().start, c.fix.span().end, c.code));
     let mut chosen: Vec<&Candidate> = Vec::new();

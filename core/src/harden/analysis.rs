@@ -154,7 +154,7 @@ impl DeclineKind {
             DeclineKind::RunsCommands
         } else if has("base image is") {
             DeclineKind::UnknownBase
-        } else if has("Alpine") || has("musl") || has("no distroless") || has("has Python 3.11") || has("exist for 17 and 21") || has("has no chiseled") || has("version of tag") {
+        } else if has("Alpine") || has("musl") || has("no distroless") || has("distroless Python image has") || has("the distroless image has Python") || has("exist for 17 and 21") || has("has no chiseled") || has("version of tag") {
             DeclineKind::NoMatchingImage
         } else if has("no known build") || has("no build step of a known ecosystem") {
             DeclineKind::NoKnownBuild

@@ -105,7 +105,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     }
     let mut finding = ctx.finding(&FinalStageOnFullDistribution::META, from.keyword_range.cover(stage.base.range), message);
     finding.fix = Some(
-        Fix::new(format!("Run the app on `{}`", image.reference), Applicability::Unsafe, edits).isolated("structure"),
+        Fix::new(format!("Run the app on `{}`", image.reference), Applicability::Unsafe, edits).isolated(crate::fix::STRUCTURE),
     );
     findings.push(finding);
 }

@@ -82,7 +82,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             Applicability::Unsafe,
             rewrite::edits(ctx, stage, &plan, &image),
         )
-        .isolated("structure"),
+        .isolated(crate::fix::STRUCTURE),
     );
     findings.push(finding);
 }

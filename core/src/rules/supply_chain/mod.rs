@@ -5,3 +5,4 @@ pub mod base_image_not_pinned_by_digest;
 pub mod base_image_unpinned_tag;
 pub mod remote_script_piped_to_shell;
 pub mod untrusted_registry;
+pub mod verification_disabled;

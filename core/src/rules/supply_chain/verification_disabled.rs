@@ -1,0 +1,123 @@
+use crate::model::unquote;
+use crate::rules::helpers::commands;
+use crate::rules::{rule, Context, Finding};
+use crate::syntax::{Arguments, Keyword};
+
+rule! {
+    /// ## What it does
+    /// Flags downloads and package installs that switch off verification: TLS certificate
+    /// checks (`curl -k`, `wget --no-check-certificate`, `pip --trusted-host`, `git -c
+    /// http.sslVerify=false`, `npm config set strict-ssl false`, `NODE_TLS_REJECT_UNAUTHORIZED=0`,
+    /// `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY`) or package signatures (`apk
+    /// --allow-untrusted`, `apt-get --allow-unauthenticated`, `yum --nogpgcheck`, `rpm
+    /// --nosignature`).
+    ///
+    /// ## Why is this bad?
+    /// Verification is what tells a download from the real server apart from one served by
+    /// whoever sits on the network path, and a signed package from a tampered one. Without it,
+    /// anything on the path during the build can put its own code into the image, and the image
+    /// then ships it everywhere. Set in `ENV`, the switch also stays on in the running
+    /// container, for every connection the application makes.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN curl -k https://example.com/tool.tar.gz | tar xz
+    /// ENV NODE_TLS_REJECT_UNAUTHORIZED=0
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// # Trust the certificate authority you need, and keep verification on.
+    /// COPY corporate-ca.crt /usr/local/share/ca-certificates/
+    /// RUN update-ca-certificates && curl -fsSL https://example.com/tool.tar.gz | tar xz
+    /// ```
+    ///
+    /// ## References
+    /// - CIS Docker Benchmark 4.11 "Ensure only verified packages are installed"
+    /// - Checkov CKV2_DOCKER_2 (curl) and CKV2_DOCKER_3 (wget), and its related checks for pip,
+    ///   npm, git, apk, apt, yum and rpm
+    pub struct VerificationDisabled {
+        code: "DH206",
+        name: "verification-disabled",
+        category: SupplyChain,
+        severity: Error,
+        fix: None,
+        summary: "TLS certificate or package signature checks are switched off",
+        aliases: [(Checkov, "CKV2_DOCKER_2"), (Checkov, "CKV2_DOCKER_3"), (Cis, "4.11")],
+    }
+}
+
+/// Options that switch verification off, by program.
+const INSECURE_OPTIONS: &[(&str, &[&str])] = &[
+    ("curl", &["-k", "--insecure"]),
+    ("wget", &["--no-check-certificate"]),
+    ("pip", &["--trusted-host"]),
+    ("pip3", &["--trusted-host"]),
+    ("apk", &["--allow-untrusted"]),
+    ("apt-get", &["--allow-unauthenticated", "--allow-insecure-repositories", "--force-yes"]),
+    ("apt", &["--allow-unauthenticated", "--allow-insecure-repositories"]),
+    ("yum", &["--nogpgcheck"]),
+    ("dnf", &["--nogpgcheck"]),
+    ("microdnf", &["--nogpgcheck"]),
+    ("zypper", &["--no-gpg-checks"]),
+    ("rpm", &["--nosignature", "--nodigest"]),
+];
+
+/// Environment variables that turn verification off, and the values that do it.
+fn insecure_env(name: &str, value: &str) -> bool {
+    let value = value.trim().to_ascii_lowercase();
+    match name {
+        "NODE_TLS_REJECT_UNAUTHORIZED" => value == "0",
+        "PYTHONHTTPSVERIFY" => value == "0",
+        "GIT_SSL_NO_VERIFY" => !value.is_empty() && value != "0" && value != "false",
+        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => value == "false",
+        "CURL_INSECURE" => value == "1" || value == "true",
+        _ => false,
+    }
+}
+
+/// DH206
+pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
+    for (index, instruction) in ctx.model.instructions.iter().enumerate() {
+        let effective = instruction.effective();
+        if effective.keyword == Keyword::Env {
+            if let Arguments::Pairs(pairs) = &effective.arguments {
+                for kv in pairs.iter().filter(|kv| insecure_env(&kv.key.text, &unquote(&kv.value.text))) {
+                    findings.push(ctx.finding(
+                        &VerificationDisabled::META,
+                        kv.key.range.cover(kv.value.range),
+                        format!("`{}={}` turns certificate checks off, during the build and in the running container", kv.key.text, unquote(&kv.value.text)),
+                    ));
+                }
+            }
+        }
+        for (_, command) in commands(ctx, index) {
+            let Some(program) = command.program() else { continue };
+            let words: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
+            let mut reason: Option<String> = None;
+            if let Some((_, options)) = INSECURE_OPTIONS.iter().find(|(p, _)| *p == program) {
+                if let Some(option) = words.iter().find(|w| options.iter().any(|o| w == &o || w.starts_with(&format!("{o}=")))) {
+                    reason = Some(format!("`{program} {option}` skips verification"));
+                }
+            }
+            let lowered: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+            if program == "git" && lowered.iter().any(|w| w.contains("http.sslverify=false") || w.contains("sslverify false")) {
+                reason = Some("`git` with `http.sslVerify` false skips certificate checks".into());
+            }
+            if program == "git" && lowered.windows(2).any(|w| w[0].ends_with("http.sslverify") && w[1] == "false") {
+                reason = Some("`git config http.sslVerify false` skips certificate checks".into());
+            }
+            if matches!(program, "npm" | "yarn" | "pnpm") && lowered.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false") {
+                reason = Some(format!("`{program} config set strict-ssl false` skips certificate checks"));
+            }
+            if program == "pip" || program == "pip3" {
+                if lowered.iter().any(|w| w.starts_with("global.trusted-host")) {
+                    reason = Some("pip is configured to trust a host without certificate checks".into());
+                }
+            }
+            if let Some(reason) = reason {
+                findings.push(ctx.finding(&VerificationDisabled::META, command.range, reason));
+            }
+        }
+    }
+}

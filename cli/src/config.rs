@@ -40,7 +40,6 @@ pub struct SettingsResolver {
 /// Settings for one directory, and where they came from.
 pub struct Resolved {
     pub settings: Settings,
-    pub config_path: Option<PathBuf>,
     pub lock_path: Option<PathBuf>,
 }
 
@@ -124,7 +123,7 @@ impl SettingsResolver {
         } else {
             settings.digests = DigestTable::new();
         }
-        Ok(Resolved { settings, config_path, lock_path })
+        Ok(Resolved { settings, lock_path })
     }
 }
 

@@ -49,12 +49,6 @@ impl RegistryClient {
         RegistryClient { agent, allow_insecure_http, credentials: docker_credentials(), retries: 3 }
     }
 
-    /// Uses these credentials instead of `~/.docker/config.json` (tests).
-    #[cfg(test)]
-    pub fn with_credentials(mut self, credentials: HashMap<String, (String, String)>) -> Self {
-        self.credentials = credentials;
-        self
-    }
 
     /// The digest the tag of `image` points at.
     pub fn resolve(&self, image: &ImageRef) -> Result<Resolved> {

@@ -1,10 +1,12 @@
 //! `dfharden check`, `fix`, `rule`, `rules` and `generate` end to end: output formats, standard
 //! input, directories, configuration discovery, exit codes, and `--diff` applied with
 //! `git apply` giving the same bytes as `--write`.
+mod common;
 
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::project;
 
 fn dfharden() -> Command {
     let mut command = Command::cargo_bin("dfharden").expect("binary built");
@@ -12,15 +14,6 @@ fn dfharden() -> Command {
     command
 }
 
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
 
 struct Run {
     code: i32,

@@ -4,6 +4,7 @@
 //!
 //! These tests need the `docker-registry` binary (`scripts/test` installs it); without it they
 //! fail with that message rather than skip.
+mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -12,6 +13,8 @@ use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
+use common::project;
+use common::read;
 use sha2::{Digest, Sha256};
 
 fn dfharden() -> Command {
@@ -124,19 +127,7 @@ impl Drop for Registry {
     }
 }
 
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    dir
-}
 
-fn read(dir: &Path, name: &str) -> String {
-    std::fs::read_to_string(dir.join(name)).unwrap()
-}
 
 #[test]
 fn pins_a_multi_platform_image_to_its_index_digest_and_fix_uses_the_lock_offline() {

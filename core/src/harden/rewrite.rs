@@ -8,6 +8,7 @@
 use super::analysis::AppPlan;
 use super::images::FinalImage;
 use crate::fix::Edit;
+use crate::rules::helpers::exec_form;
 use crate::model::Stage;
 use crate::rules::Context;
 use crate::syntax::{Arguments, Instruction, Keyword, TokenKind};
@@ -15,29 +16,6 @@ use crate::syntax::{Arguments, Instruction, Keyword, TokenKind};
 /// Keywords whose instructions leave the build stage for the final stage.
 fn moves_to_final(keyword: Keyword) -> bool {
     matches!(keyword, Keyword::Expose | Keyword::Label | Keyword::Stopsignal | Keyword::Healthcheck | Keyword::Cmd | Keyword::Entrypoint)
-}
-
-/// JSON string literal for exec form.
-pub fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn json_array(items: &[String]) -> String {
-    format!("[{}]", items.iter().map(|s| json_string(s)).collect::<Vec<_>>().join(", "))
 }
 
 /// The name for the build stage: its own name, or `build` (`build-stage` if taken).
@@ -110,10 +88,10 @@ pub fn edits(ctx: &Context<'_>, stage: &Stage, plan: &AppPlan, image: &FinalImag
     final_stage.extend(carried_text);
     final_stage.push(format!("{} {}", kw(ctx, from, "USER"), image.user));
     if let Some(entrypoint) = &plan.entrypoint {
-        final_stage.push(format!("{} {}", kw(ctx, from, "ENTRYPOINT"), json_array(entrypoint)));
+        final_stage.push(format!("{} {}", kw(ctx, from, "ENTRYPOINT"), exec_form(entrypoint)));
     }
     if let Some(cmd) = &plan.cmd {
-        final_stage.push(format!("{} {}", kw(ctx, from, "CMD"), json_array(cmd)));
+        final_stage.push(format!("{} {}", kw(ctx, from, "CMD"), exec_form(cmd)));
     }
     let appended = final_stage.join(newline);
     // Append after the last instruction kept in the build stage (deleted ones may follow).

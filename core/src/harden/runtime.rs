@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use crate::model::base::facts_for_stage;
+use crate::rules::helpers::stage_chain;
 use crate::model::{Dockerfile, Stage};
 use crate::syntax::{Arguments, Keyword, Parse};
 
@@ -50,7 +51,7 @@ pub fn advise(parse: &Parse, image_name: &str) -> RuntimeAdvice {
     let mut volumes = Vec::new();
     let mut has_healthcheck = false;
     if let Some(stage) = stage {
-        for chain_stage in chain(&model, stage.index) {
+        for chain_stage in stage_chain(&model, stage.index) {
             for &i in &model.stages[chain_stage].body {
                 let instruction = model.instructions[i];
                 match (&instruction.keyword, &instruction.arguments) {
@@ -100,23 +101,8 @@ pub fn advise(parse: &Parse, image_name: &str) -> RuntimeAdvice {
     RuntimeAdvice { user, uid, gid, ports, volumes, tmpfs, has_healthcheck, notes, docker_run, compose, kubernetes }
 }
 
-/// The final stage and the stages it is built on.
-fn chain(model: &Dockerfile<'_>, stage: usize) -> Vec<usize> {
-    let mut out = vec![stage];
-    let mut current = stage;
-    while let crate::model::Base::Stage { index } = model.stages[current].base.base {
-        if out.contains(&index) {
-            break;
-        }
-        out.push(index);
-        current = index;
-    }
-    out.reverse();
-    out
-}
-
 fn final_user(model: &Dockerfile<'_>, stage: &Stage) -> Option<String> {
-    for index in chain(model, stage.index).into_iter().rev() {
+    for index in stage_chain(model, stage.index).into_iter().rev() {
         let user = model.stages[index]
             .body
             .iter()

@@ -89,7 +89,8 @@ pub fn is_redirection(word: &str) -> bool {
     rest.starts_with('<') || rest.starts_with('>') || word.starts_with("&>")
 }
 
-fn is_assignment(word: &str) -> bool {
+/// `NAME=value`: a shell variable assignment, not a program.
+pub fn is_assignment(word: &str) -> bool {
     match word.split_once('=') {
         Some((name, _)) => {
             !name.is_empty()

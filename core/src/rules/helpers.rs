@@ -3,7 +3,7 @@
 //! how to append a command to a RUN.
 
 use crate::fix::Edit;
-use crate::model::shell::{is_redirection, Connector, Script, ScriptOrigin, ShellWord, SimpleCommand};
+use crate::model::shell::{is_assignment, is_redirection, Connector, Script, ScriptOrigin, ShellWord, SimpleCommand};
 use crate::model::{Base, BaseRef, Dockerfile, ImageRef, Stage};
 use crate::syntax::{Arguments, Instruction, Keyword, TextRange, TokenKind, Word};
 
@@ -323,12 +323,6 @@ const WRAPPERS: &[&str] = &["sudo", "env", "exec", "command", "nohup"];
 /// Options of those wrappers that take a value as the next word (`sudo -u app ...`).
 const WRAPPER_VALUE_OPTIONS: &[&str] = &["-u", "-g", "-U", "-C", "-h", "-p", "-r", "-t", "-D", "-R", "-S"];
 
-fn is_assignment(word: &str) -> bool {
-    word.split_once('=').is_some_and(|(name, _)| {
-        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
-}
 
 /// The index of the word that names the program a command runs. Unlike
 /// [`SimpleCommand::program`], this also skips reserved words (`then`, `do`, `!`) and wrappers
@@ -819,4 +813,28 @@ fn shebang_is_shell(line: &str) -> bool {
 /// The words' values joined by spaces, to search for an option or setting.
 pub fn joined(words: &[ShellWord]) -> String {
     words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Arguments written as an exec-form JSON array: `["a", "b"]`.
+pub fn exec_form(args: &[String]) -> String {
+    format!("[{}]", args.iter().map(|a| json_string(a)).collect::<Vec<_>>().join(", "))
 }

@@ -1,7 +1,7 @@
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::base::{facts_for_stage, Distro};
 use crate::model::{form_of, Base, Dockerfile, Form, DOCKER_HUB};
-use crate::rules::helpers::{chain_instructions, has_comment_within, stage_chain, start_commands};
+use crate::rules::helpers::{chain_instructions, exec_form, has_comment_within, stage_chain, start_commands};
 use crate::rules::{rule, Context, Finding};
 use crate::syntax::{Arguments, Keyword};
 
@@ -186,7 +186,7 @@ fn fix(ctx: &Context<'_>, stage: usize, index: usize, command: &str) -> Option<F
             (words, applicability, format!("Write `{keyword}` in exec form, with its shell spelled out"))
         }
     };
-    let json = format!("[{}]", words.iter().map(|w| json_string(w)).collect::<Vec<_>>().join(", "));
+    let json = exec_form(&words);
     Some(Fix::new(title, applicability, vec![Edit::replace(instruction.arguments_range, json)]))
 }
 
@@ -222,32 +222,13 @@ fn has_plain_base(model: &Dockerfile<'_>, stage: usize) -> bool {
     }
 }
 
-/// `text` as a JSON string: quotes, backslashes and control characters escaped.
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn escapes_json() {
-        assert_eq!(json_string("a \"b\" \\ c\td\u{1}"), r#""a \"b\" \\ c\td\u0001""#);
+        assert_eq!(crate::rules::helpers::json_string("a \"b\" \\ c\td\u{1}"), r#""a \"b\" \\ c\td\u0001""#);
     }
 
     #[test]

@@ -1,9 +1,8 @@
 use crate::fix::{Applicability, Edit, Fix};
 use crate::harden::analysis::UserChange;
-use crate::harden::rewrite::json_string;
 use crate::harden::{analyse, final_image, Decision};
 use crate::syntax::Keyword;
-use crate::rules::helpers::{insert_line_after, keyword_like, last_build_step};
+use crate::rules::helpers::{exec_form, insert_line_after, keyword_like, last_build_step};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -93,7 +92,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             .copied()
             .filter(|&i| matches!(ctx.model.instructions[i].keyword, Keyword::Cmd | Keyword::Entrypoint))
             .collect();
-        let json = format!("[{}]", cmd.iter().map(|a| json_string(a)).collect::<Vec<_>>().join(", "));
+        let json = exec_form(cmd);
         for (n, &index) in starts.iter().enumerate() {
             let instruction = ctx.model.instructions[index];
             if n == 0 {

@@ -1,4 +1,4 @@
-use crate::model::shell::{split, Connector, ShellWord, SimpleCommand};
+use crate::model::shell::{is_assignment, split, Connector, ShellWord, SimpleCommand};
 use crate::rules::{rule, Context, Finding};
 use crate::syntax::TextRange;
 
@@ -91,11 +91,6 @@ fn effective_program(command: &SimpleCommand) -> Option<(&str, &[ShellWord])> {
     }
 }
 
-fn is_assignment(word: &str) -> bool {
-    word.split_once('=').is_some_and(|(name, _)| {
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
-}
 
 /// Whether `name` with `args` takes its program from standard input.
 fn reads_program_from_stdin(name: &str, args: &[ShellWord]) -> bool {

@@ -110,10 +110,8 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             if matches!(program, "npm" | "yarn" | "pnpm") && lowered.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false") {
                 reason = Some(format!("`{program} config set strict-ssl false` skips certificate checks"));
             }
-            if program == "pip" || program == "pip3" {
-                if lowered.iter().any(|w| w.starts_with("global.trusted-host")) {
-                    reason = Some("pip is configured to trust a host without certificate checks".into());
-                }
+            if matches!(program, "pip" | "pip3") && lowered.iter().any(|w| w.starts_with("global.trusted-host")) {
+                reason = Some("pip is configured to trust a host without certificate checks".into());
             }
             if let Some(reason) = reason {
                 findings.push(ctx.finding(&VerificationDisabled::META, command.range, reason));

@@ -36,18 +36,38 @@ pub fn codes(fixes: &[AppliedFix]) -> Vec<&'static str> {
     codes
 }
 
-/// What a rule is about, and (folded unless `open`) its whole explanation: what it does, why
-/// it matters, an example, how safe the fix is.
-pub fn lesson(code: &str, open: bool) -> Html {
-    let Some(rule) = rule_by_code(code) else { return html! {} };
+#[derive(Properties, PartialEq)]
+pub struct LessonProps {
+    pub code: AttrValue,
+    /// Whether the full explanation starts unfolded.
+    #[prop_or_default]
+    pub open: bool,
+}
+
+/// What a rule is about, and (folded unless opened) its whole explanation: what it does, why
+/// it matters, an example, how safe the fix is. The explanation is only rendered while it is
+/// open: a long rewrite has dozens of hunks, each with its rules.
+#[component]
+pub fn Lesson(props: &LessonProps) -> Html {
+    let open = use_state(|| props.open);
+    let Some(rule) = rule_by_code(&props.code) else { return html! {} };
     let meta = rule.meta;
+    let ontoggle = {
+        let open = open.clone();
+        // The summary's click (also Enter and Space on it) is handled here, so that the
+        // element's open state and what is rendered inside never disagree.
+        Callback::from(move |event: MouseEvent| {
+            event.prevent_default();
+            open.set(!*open);
+        })
+    };
     html! {
         <div class="lesson" data-code={meta.code}>
             <h4><span class="chip">{ meta.code }</span>{ " " }{ meta.name }</h4>
             <p class="summary">{ markdown::inline(meta.summary) }</p>
-            <details open={open}>
-                <summary>{ "Why it matters, with an example" }</summary>
-                { markdown::render(&meta.explanation(), 5) }
+            <details open={*open}>
+                <summary onclick={ontoggle}>{ "Why it matters, with an example" }</summary>
+                if *open { { markdown::render(&meta.explanation(), 5) } }
             </details>
         </div>
     }
@@ -71,7 +91,7 @@ pub fn RulePanel(props: &RulePanelProps) -> Html {
         <aside class="rule-panel" data-codes={codes.join(" ")} aria-label={format!("Why change {} was made", props.number)}>
             <p class="change-title">{ format!("Change {} of {}", props.number, props.total) }</p>
             <ul class="fixes">{ for items }</ul>
-            { for codes.iter().map(|code| lesson(code, false)) }
+            { for codes.iter().map(|code| html! { <Lesson key={*code} code={*code} /> }) }
         </aside>
     }
 }

@@ -11,6 +11,14 @@ use yew::prelude::*;
 use crate::markdown;
 use crate::state::Analysis;
 
+/// A note reads `what: why`; the what is a flag or a setting, shown as code.
+fn note(text: &str) -> Html {
+    match text.split_once(": ") {
+        Some((what, why)) => html! { <li><code>{ what.to_string() }</code>{ ": " }{ markdown::inline(why) }</li> },
+        None => html! { <li>{ markdown::inline(text) }</li> },
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct RuntimeTabProps {
     pub analysis: Rc<Analysis>,
@@ -49,7 +57,7 @@ pub fn RuntimeTab(props: &RuntimeTabProps) -> Html {
                 <label for="image-name">{ "Image name" }</label>
                 <input id="image-name" type="text" spellcheck="false" value={(*image).clone()} oninput={on_image} />
             </div>
-            <ul class="notes">{ for advice.notes.iter().map(|n| html! { <li>{ markdown::inline(n) }</li> }) }</ul>
+            <ul class="notes">{ for advice.notes.iter().map(|n| note(n)) }</ul>
             { snippet("docker-run", "docker run", &advice.docker_run) }
             { snippet("compose", "compose.yaml", &advice.compose) }
             { snippet("kubernetes", "Kubernetes", &advice.kubernetes) }

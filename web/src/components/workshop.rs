@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::diff_view::render_blocks;
-use crate::components::rule_panel::{applicability_label, lesson};
+use crate::components::rule_panel::{applicability_label, Lesson};
 use crate::diff::blocks;
 use crate::markdown;
 use crate::state::DiffMode;
@@ -62,7 +62,7 @@ pub fn Workshop(props: &WorkshopProps) -> Html {
                 </ul>
                 { render_blocks(&blocks, DiffMode::Unified, &HashSet::new(), None, &|_, _| html! {}) }
                 <h4 class="lesson-title">{ "The lesson" }</h4>
-                { lesson(current.code, true) }
+                <Lesson key={current.code} code={current.code} open=true />
             </div>
         }
     };

@@ -88,3 +88,23 @@ test('usable by keyboard: labelled controls, buttons, a sensible focus order, vi
   assert.equal(await page.locator('div[onclick], span[onclick], [role="button"]:not(button)').count(), 0);
   await context.close();
 });
+
+test('a finding far down selects its text in the editor and scrolls it, line numbers following', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const filler = Array.from({ length: 200 }, (_, i) => `# comment ${i}`).join('\n');
+  const text = `FROM alpine:3.20\n${filler}\nRUN apk add curl\n`;
+  await page.locator('#source').evaluate((area, t) => {
+    area.value = t;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  }, text);
+  await waitAnalyzed(page, text);
+  await page.locator('#tab-findings').click();
+  const finding = page.locator('#findings-list li[data-code="DH305"]');
+  assert.equal(await finding.locator('.jump').textContent(), 'line 202');
+  await finding.locator('.jump').click();
+  const [selected, scrollTop] = await page.locator('#source').evaluate((t) => [t.value.slice(t.selectionStart, t.selectionEnd), t.scrollTop]);
+  assert.equal(selected, 'apk add curl');
+  assert.ok(scrollTop > 2000, `scrolled to the line (scrollTop ${scrollTop})`);
+  await page.waitForFunction(() => document.querySelector('.gutter').scrollTop === document.querySelector('#source').scrollTop);
+  await context.close();
+});

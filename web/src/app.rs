@@ -63,6 +63,11 @@ pub fn App() -> Html {
         page::apply_theme(*theme);
         storage::save_theme(*theme);
     });
+    // A shown share link is for the text and settings it was made from: drop it when they change.
+    {
+        let share_url = share_url.clone();
+        use_effect_with((state.source.clone(), state.form.clone()), move |_| share_url.set(None));
+    }
     // The status line clears itself after a while.
     {
         let dispatcher = dispatcher.clone();

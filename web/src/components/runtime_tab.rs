@@ -11,9 +11,9 @@ use yew::prelude::*;
 use crate::markdown;
 use crate::state::Analysis;
 
-/// A note reads `what: why`; the what is a flag or a setting, shown as code.
+/// A note reads `what: why`; when the what is a flag (`--read-only ...`) it is shown as code.
 fn note(text: &str) -> Html {
-    match text.split_once(": ") {
+    match text.split_once(": ").filter(|(what, _)| what.starts_with("--")) {
         Some((what, why)) => html! { <li><code>{ what.to_string() }</code>{ ": " }{ markdown::inline(why) }</li> },
         None => html! { <li>{ markdown::inline(text) }</li> },
     }

@@ -87,3 +87,18 @@ test('word-level highlights mark the words a fix changed', async () => {
   assert.ok(marks.some((m) => m.includes('--no-cache')), `marked: ${marks}`);
   assert.ok(!marks.some((m) => m.includes('apk add')), 'unchanged words are not marked');
 });
+
+test('long unchanged runs fold, and unfold on request', async () => {
+  const { page } = opened;
+  await loadExample(page, 'heredoc-cache');
+  await page.locator('#tab-changes').click();
+  const fold = page.locator('#diff button.fold');
+  assert.equal(await fold.count(), 1);
+  assert.equal(await fold.textContent(), 'Show 10 unchanged lines');
+  assert.doesNotMatch(await page.locator('#diff').textContent(), /FROM ubuntu:24\.04/);
+  const rows = await page.locator('#diff .row').count();
+  await fold.click();
+  assert.equal(await page.locator('#diff button.fold').count(), 0);
+  assert.equal(await page.locator('#diff .row').count(), rows + 10);
+  assert.match(await page.locator('#diff').textContent(), /FROM ubuntu:24\.04/);
+});

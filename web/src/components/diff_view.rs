@@ -163,17 +163,16 @@ pub struct DiffViewProps {
 pub fn DiffView(props: &DiffViewProps) -> Html {
     let analysis = props.analysis.clone();
     let blocks = use_memo(props.generation, move |_| blocks(&analysis.source, &analysis.outcome.output, &analysis.hunks));
-    let expanded = use_state(HashSet::<usize>::new);
-    {
-        let expanded = expanded.clone();
-        use_effect_with(props.generation, move |_| expanded.set(HashSet::new()));
-    }
+    // The folds opened, for the analysis they were opened in (a new one starts folded).
+    let opened = use_state(|| (props.generation, HashSet::<usize>::new()));
+    let expanded = if opened.0 == props.generation { opened.1.clone() } else { HashSet::new() };
     let on_expand = {
-        let expanded = expanded.clone();
+        let opened = opened.clone();
+        let (generation, expanded) = (props.generation, expanded.clone());
         Callback::from(move |i: usize| {
-            let mut next = (*expanded).clone();
+            let mut next = expanded.clone();
             next.insert(i);
-            expanded.set(next);
+            opened.set((generation, next));
         })
     };
     let analysis = &props.analysis;

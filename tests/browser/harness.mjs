@@ -77,7 +77,7 @@ export async function waitAnalyzed(page, text) {
 
 /** Opens the page in a fresh browser context and records what a test may want to assert
  * about: requests, page errors, console errors, dialogs, CSP violations. */
-export async function openPage(browser, url, { viewport = { width: 1400, height: 900 }, colorScheme = 'light' } = {}) {
+export async function openPage(browser, url, { viewport = { width: 1400, height: 900 }, colorScheme = 'light', setup } = {}) {
   const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
   const page = await context.newPage();
   const log = { requests: [], errors: [], dialogs: [] };
@@ -89,6 +89,7 @@ export async function openPage(browser, url, { viewport = { width: 1400, height:
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
+  await setup?.(page);
   await page.goto(url);
   await page.locator('#diff, #no-changes, #refused').first().waitFor({ timeout: 15_000 });
   return { context, page, log };

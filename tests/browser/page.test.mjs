@@ -108,3 +108,24 @@ test('a finding far down selects its text in the editor and scrolls it, line num
   await page.waitForFunction(() => document.querySelector('.gutter').scrollTop === document.querySelector('#source').scrollTop);
   await context.close();
 });
+
+test('the result follows typing after a 250 ms pause, not on every keystroke', async () => {
+  const { page, context } = await openPage(browser, server.url, { setup: (p) => p.clock.install() });
+  const generation = async () => Number(await page.locator('#results').getAttribute('data-generation'));
+  const start = await generation();
+  await page.locator('#source').fill('FROM alpine:3.20\n');
+  await page.locator('#source').press('End');
+  for (const key of 'RUN apk add curl'.split('')) {
+    await page.keyboard.type(key);
+    await page.clock.runFor(100);
+  }
+  assert.equal(await page.locator('#results').getAttribute('data-pending'), 'true');
+  assert.equal(await generation(), start, 'no analysis while typing');
+  await page.clock.runFor(100);
+  assert.equal(await page.locator('#results').getAttribute('data-pending'), 'true', 'still waiting after 200 ms');
+  await page.clock.runFor(100);
+  await waitAnalyzed(page, 'FROM alpine:3.20\nRUN apk add curl');
+  assert.equal(await generation(), start + 1, 'one analysis for the whole burst');
+  assert.match(await page.locator('#diff').textContent(), /apk add --no-cache curl/);
+  await context.close();
+});

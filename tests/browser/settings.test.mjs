@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliFixer, launchBrowser, loadExample, openPage, outputText, serveDist, waitAnalyzed } from './harness.mjs';
+import { cliFixer, downloadOf, launchBrowser, loadExample, openPage, outputText, serveDist, setSource, waitAnalyzed } from './harness.mjs';
 
 let server, browser, fixCli;
 before(async () => {
@@ -98,5 +98,22 @@ test('a pasted digest table pins base images, as a lock file does for the CLI', 
   const lock = join(dir, 'dfharden.lock');
   writeFileSync(lock, `version = 1\n\n[[image]]\nreference = "docker.io/library/golang:1.22"\ndigest = "${digest}"\nresolved-at = "2026-01-01T00:00:00Z"\n`);
   assert.equal(output, fixCli('--lock-file', lock, path), 'the same as `dfharden fix --lock-file`');
+  await context.close();
+});
+
+test('a download right after typing (before the debounce fires) has the new text\'s rewrite', async () => {
+  // A fake clock: the debounce timer fires only when the test says so.
+  const { page, context } = await openPage(browser, server.url, { setup: (p) => p.clock.install() });
+  const text = 'FROM alpine:3.20\nRUN apk add curl jq\nCMD ["jq"]\n';
+  await setSource(page, text);
+  assert.equal(await page.locator('#results').getAttribute('data-pending'), 'true', 'the debounce is still running');
+  const downloaded = await downloadOf(page, '#download-output');
+  const dir = mkdtempSync(join(tmpdir(), 'dfharden-typed-'));
+  writeFileSync(join(dir, 'Dockerfile'), text);
+  assert.equal(downloaded, fixCli(join(dir, 'Dockerfile')));
+  assert.match(downloaded, /apk add --no-cache curl jq/);
+  await page.clock.runFor(1000);
+  await waitAnalyzed(page, text);
+  assert.equal(await outputText(page), downloaded, 'and the views caught up');
   await context.close();
 });

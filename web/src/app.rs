@@ -19,7 +19,7 @@ use crate::components::settings::SettingsPanel;
 use crate::components::toolbar::Toolbar;
 use crate::components::workshop::Workshop;
 use crate::services::{clipboard, download, page, share, storage};
-use crate::state::{Action, DiffMode, Session, State, Tab, Theme, FILE_NAME};
+use crate::state::{Action, Analysis, DiffMode, Session, State, Tab, Theme, FILE_NAME};
 
 /// How long typing must pause before the core runs again.
 pub const DEBOUNCE_MS: u32 = 250;
@@ -143,24 +143,39 @@ pub fn App() -> Html {
             });
         })
     };
-    let output = state.analysis.outcome.output.clone();
+    // What the toolbar acts on: the analysis of the text as it is now. If the debounce is still
+    // running (a click right after typing), the core runs at once rather than act on the old text.
+    let current: Rc<dyn Fn() -> Rc<Analysis>> = {
+        let (analysis, pending) = (state.analysis.clone(), state.pending());
+        let (source, form) = (state.source.clone(), state.form.clone());
+        let dispatcher = dispatcher.clone();
+        let timer = timer.clone();
+        Rc::new(move || {
+            if !pending {
+                return analysis.clone();
+            }
+            timer.borrow_mut().take();
+            dispatcher.dispatch(Action::Analyze);
+            Rc::new(Analysis::run(&source, &form))
+        })
+    };
     let on_copy = {
         let copy_text = copy_text.clone();
-        let output = output.clone();
-        Callback::from(move |()| copy_text.emit((output.clone(), "the hardened Dockerfile")))
+        let current = current.clone();
+        Callback::from(move |()| copy_text.emit((current().outcome.output.clone(), "the hardened Dockerfile")))
     };
     let on_download = {
         let notify = notify.clone();
-        let output = output.clone();
-        Callback::from(move |()| match download::download(FILE_NAME, "text/plain;charset=utf-8", &output) {
+        let current = current.clone();
+        Callback::from(move |()| match download::download(FILE_NAME, "text/plain;charset=utf-8", &current().outcome.output) {
             Ok(()) => notify.emit(format!("Saved the hardened file as {FILE_NAME}.")),
             Err(e) => notify.emit(e),
         })
     };
     let on_download_patch = {
         let notify = notify.clone();
-        let patch = state.analysis.patch.clone();
-        Callback::from(move |()| match download::download("Dockerfile.patch", "text/x-diff;charset=utf-8", &patch) {
+        let current = current.clone();
+        Callback::from(move |()| match download::download("Dockerfile.patch", "text/x-diff;charset=utf-8", &current().patch) {
             Ok(()) => notify.emit("Saved the changes as Dockerfile.patch (apply it with git apply).".to_string()),
             Err(e) => notify.emit(e),
         })
@@ -245,7 +260,7 @@ pub fn App() -> Html {
             </>
         },
         Tab::Output => html! {
-            <pre id="output-text" class="code output" tabindex="0" aria-label="The hardened Dockerfile">{ output.clone() }</pre>
+            <pre id="output-text" class="code output" tabindex="0" aria-label="The hardened Dockerfile">{ analysis.outcome.output.clone() }</pre>
         },
         Tab::Findings => html! { <Findings analysis={analysis.clone()} on_jump={on_jump.clone()} /> },
         Tab::Workshop => {

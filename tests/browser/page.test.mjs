@@ -75,7 +75,15 @@ test('usable by keyboard: labelled controls, buttons, a sensible focus order, vi
     assert.ok(['button', 'textarea', 'summary', 'input', 'select'].includes(stop.tag), `a real control: ${JSON.stringify(stop)}`);
     assert.equal(stop.outline, 'solid', `visible focus on ${stop.id || stop.text}`);
   }
-  // Keyboard only: open the findings tab and jump to a finding.
+  // Keyboard only: arrows move between the result's tabs; open the findings and jump to one.
+  await page.locator('#tab-changes').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-output');
+  assert.equal(await page.locator('#tab-output').getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-instructions');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-changes', 'wraps around');
   await page.locator('#tab-findings').focus();
   await page.keyboard.press('Enter');
   await page.locator('#findings-list .jump').first().focus();

@@ -197,9 +197,28 @@ pub fn App() -> Html {
     };
 
     let analysis = state.analysis.clone();
-    let tabs = Tab::ALL.iter().map(|&tab| {
-        let dispatcher = dispatcher.clone();
-        let onclick = Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetTab(tab)));
+    let tabs = Tab::ALL.iter().enumerate().map(|(index, &tab)| {
+        let onclick = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::SetTab(tab)))
+        };
+        // The tab pattern's keys: arrows, Home and End move to another tab and show it.
+        let onkeydown = {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |event: KeyboardEvent| {
+                let n = Tab::ALL.len();
+                let to = match event.key().as_str() {
+                    "ArrowRight" => (index + 1) % n,
+                    "ArrowLeft" => (index + n - 1) % n,
+                    "Home" => 0,
+                    "End" => n - 1,
+                    _ => return,
+                };
+                event.prevent_default();
+                dispatcher.dispatch(Action::SetTab(Tab::ALL[to]));
+                page::focus(&format!("tab-{}", Tab::ALL[to].id()));
+            })
+        };
         let selected = state.tab == tab;
         let badge = match tab {
             Tab::Changes => Some(analysis.hunks.len()),
@@ -208,7 +227,7 @@ pub fn App() -> Html {
         };
         html! {
             <button type="button" role="tab" id={format!("tab-{}", tab.id())} aria-controls="panel"
-                aria-selected={if selected { "true" } else { "false" }} class={classes!("tab", selected.then_some("selected"))} {onclick}>
+                aria-selected={if selected { "true" } else { "false" }} class={classes!("tab", selected.then_some("selected"))} {onclick} {onkeydown}>
                 { tab.label() }
                 if let Some(n) = badge { <span class="badge">{ n }</span> }
             </button>

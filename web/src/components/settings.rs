@@ -18,6 +18,13 @@ pub struct SettingsProps {
     pub dispatch: UseReducerDispatcher<State>,
 }
 
+/// `supply-chain` as `Supply chain`.
+fn category_label(name: &str) -> String {
+    let spaced = name.replace('-', " ");
+    let mut chars = spaced.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn input_value(event: &Event) -> String {
     event.target_unchecked_into::<HtmlInputElement>().value()
 }
@@ -104,7 +111,7 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
             <fieldset class="category">
                 <legend>
                     <input type="checkbox" id={all_id.clone()} checked={all_on} onchange={on_all} />
-                    <label for={all_id}>{ name }</label>
+                    <label for={all_id}>{ category_label(name) }</label>
                 </legend>
                 <ul>{ for boxes }</ul>
             </fieldset>

@@ -22,7 +22,8 @@ pub struct SettingsProps {
 fn category_label(name: &str) -> String {
     let spaced = name.replace('-', " ");
     let mut chars = spaced.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    // ASCII only: `char::to_uppercase` would pull Unicode case tables (13 KB) into the wasm.
+    chars.next().map(|c| std::iter::once(c.to_ascii_uppercase()).chain(chars).collect()).unwrap_or_default()
 }
 
 fn input_value(event: &Event) -> String {

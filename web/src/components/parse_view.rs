@@ -1,11 +1,11 @@
-//! The parsed instructions of the current text, with the parse errors.
+//! The parsed instructions of the current text: what dfharden reads, line by line.
 
-use dfharden_core::syntax::{parse, Severity};
+use dfharden_core::syntax::parse;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ParseViewProps {
-    pub source: String,
+    pub source: AttrValue,
 }
 
 #[component]
@@ -24,16 +24,14 @@ pub fn ParseView(props: &ParseViewProps) -> Html {
             </tr>
         }
     });
-    let errors = parsed.errors.iter().map(|e| {
-        let at = parsed.line_col(e.range.start);
-        let class = if e.severity == Severity::Error { "error" } else { "warning" };
-        html! { <li class={class}>{ format!("{}:{}: {}", at.line, at.column, e.message) }</li> }
-    });
     html! {
-        <section class="pane parse">
-            <h2>{ "Instructions" }</h2>
-            <table id="instructions">{ for rows }</table>
-            <ul id="errors">{ for errors }</ul>
+        <section class="parse" aria-labelledby="parse-heading">
+            <h2 id="parse-heading" class="visually-hidden">{ "Instructions" }</h2>
+            <p>{ "The instructions as dfharden (and BuildKit) read them: lines, keyword, flags, arguments." }</p>
+            <table id="instructions">
+                <thead><tr><th scope="col">{ "Lines" }</th><th scope="col">{ "Keyword" }</th><th scope="col">{ "Flags" }</th><th scope="col">{ "Arguments" }</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
         </section>
     }
 }

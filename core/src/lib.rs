@@ -59,3 +59,15 @@ pub fn check(text: &str, settings: &Settings) -> Report {
 pub fn fix(text: &str, settings: &Settings) -> FixOutcome {
     fix::fix_text(text, settings, &|current| check(current, settings).findings)
 }
+
+/// Like [`fix`], but refuses a file BuildKit would refuse (syntax errors), unless `force`:
+/// rewriting a file whose structure is not what its author meant could make things worse.
+/// The CLI (`--force`) and the web page share this decision.
+pub fn fix_checked(text: &str, settings: &Settings, force: bool) -> Result<FixOutcome, Vec<SyntaxError>> {
+    let errors: Vec<SyntaxError> =
+        parse(text).errors.into_iter().filter(|e| e.severity == syntax::Severity::Error).collect();
+    if !force && !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(fix(text, settings))
+}

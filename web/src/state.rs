@@ -9,8 +9,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use dfharden_core::render::{attributed_hunks, unified_diff, AttributedHunk};
-use dfharden_core::syntax::Severity as SyntaxSeverity;
-use dfharden_core::{check, fix, DigestTable, FixOutcome, Profile, Report, Settings, ALL_RULES};
+use dfharden_core::{check, fix_checked, DigestTable, FixOutcome, Profile, Report, Settings, ALL_RULES};
 use yew::Reducible;
 
 use crate::components::examples::EXAMPLES;
@@ -128,12 +127,12 @@ impl Analysis {
     pub fn run(source: &str, form: &Form) -> Analysis {
         let (settings, problems) = form.settings();
         let report = check(source, &settings);
-        let has_errors = report.syntax_errors.iter().any(|e| e.severity == SyntaxSeverity::Error);
-        let refused = has_errors && !form.force;
-        let outcome = if refused {
-            FixOutcome { output: source.to_string(), applied: Vec::new(), dropped: Vec::new(), rounds: 0, converged: true }
-        } else {
-            fix(source, &settings)
+        let (refused, outcome) = match fix_checked(source, &settings, form.force) {
+            Ok(outcome) => (false, outcome),
+            Err(_) => (
+                true,
+                FixOutcome { output: source.to_string(), applied: Vec::new(), dropped: Vec::new(), rounds: 0, converged: true },
+            ),
         };
         let hunks = attributed_hunks(source, &outcome);
         let patch = unified_diff(source, &outcome.output, FILE_NAME);

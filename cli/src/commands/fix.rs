@@ -5,8 +5,7 @@ use std::io::Write;
 use anyhow::{bail, Result};
 use dfharden_core::render::{attributed_hunks, unified_diff};
 use dfharden_core::rules::rule_by_code;
-use dfharden_core::syntax::parse;
-use dfharden_core::{fix, FixOutcome};
+use dfharden_core::{fix_checked, FixOutcome};
 
 use super::process;
 use crate::args::FixArgs;
@@ -64,11 +63,10 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     let results = process(&targets, shared.quiet, |target| -> Result<Fixed> {
         let source = read_target(target, shared.stdin_filename.as_deref())?;
         let name = display_path(&source.name);
-        if !args.force && parse(&source.text).has_errors() {
-            bail!("{name}: not rewritten: it has syntax errors (BuildKit would refuse it; see `dfharden check`). Pass --force to rewrite anyway");
-        }
         let resolved = resolver.for_file(&source.name)?;
-        let outcome = fix(&source.text, &resolved.settings);
+        let Ok(outcome) = fix_checked(&source.text, &resolved.settings, args.force) else {
+            bail!("{name}: not rewritten: it has syntax errors (BuildKit would refuse it; see `dfharden check`). Pass --force to rewrite anyway");
+        };
         Ok(Fixed { source, outcome })
     });
 

@@ -105,7 +105,8 @@ fn chain(model: &Dockerfile<'_>, stage: usize) -> Vec<usize> {
     let mut out = vec![stage];
     let mut current = stage;
     while let crate::model::Base::Stage { index } = model.stages[current].base.base {
-        if out.contains(&index) {
+        // Only an earlier stage can be a base: this also ends the walk on a malformed model.
+        if index >= current {
             break;
         }
         out.push(index);

@@ -144,7 +144,9 @@ pub fn stage_chain(model: &Dockerfile<'_>, stage: usize) -> Vec<usize> {
     let mut chain = vec![stage];
     let mut current = stage;
     while let Base::Stage { index } = model.stages[current].base.base {
-        if chain.contains(&index) {
+        // A stage can only be built on an earlier one; the check keeps a malformed model from
+        // looping (and, unlike a search of the chain, costs nothing on thousands of stages).
+        if index >= current {
             break;
         }
         chain.push(index);

@@ -63,6 +63,17 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> (String, Vec<TextRange>) {
     (out, placed)
 }
 
+/// Where the body of the first unterminated heredoc starts: everything after it is that body.
+fn unterminated_heredoc_body(parsed: &crate::syntax::Parse) -> Option<usize> {
+    parsed
+        .instructions()
+        .flat_map(|i| i.heredocs.iter())
+        // A terminated heredoc's terminator line holds its (non-empty) name.
+        .filter(|h| h.terminator.is_empty())
+        .map(|h| h.body.start)
+        .min()
+}
+
 fn error_count(text: &str) -> usize {
     parse(text).errors.iter().filter(|e| e.severity == Severity::Error).count()
 }
@@ -121,18 +132,35 @@ pub fn fix_text(
     let mut rounds = 0;
     let mut converged = false;
     for round in 1..=MAX_ROUNDS {
-        let candidates: Vec<Candidate> = check(&current)
+        let parsed = parse(&current);
+        let swallowed_from = unterminated_heredoc_body(&parsed);
+        let mut candidates: Vec<Candidate> = check(&current)
             .iter()
             .filter_map(Candidate::from_finding)
             .filter(|c| allowed(c.fix.applicability))
             .filter(|c| !dropped.iter().any(|d| d.code == c.code && d.title == c.fix.title))
             .collect();
+        // Text added at or after the body of an unterminated heredoc becomes part of that body:
+        // the fix would change nothing the parser sees and be proposed again, round after round.
+        if let Some(from) = swallowed_from {
+            candidates.retain(|c| {
+                let swallowed = c.fix.edits.iter().any(|e| e.range.end >= from);
+                if swallowed {
+                    dropped.push(DroppedFix {
+                        code: c.code,
+                        title: c.fix.title.clone(),
+                        reason: "the edit would land inside an unterminated heredoc".to_string(),
+                    });
+                }
+                !swallowed
+            });
+        }
         let selected = select(&candidates);
         if selected.is_empty() {
             converged = true;
             break;
         }
-        let base_errors = error_count(&current);
+        let base_errors = parsed.errors.iter().filter(|e| e.severity == Severity::Error).count();
         let mut chosen: Vec<&Candidate> = selected;
         let (mut next, mut placed) = splice(&current, &chosen);
         if error_count(&next) > base_errors {

@@ -1,0 +1,22 @@
+//! Fix-loop bugs found by fuzzing (`core/tests/fuzz.rs`, `fuzz/`), one test each, minimized.
+
+use dfharden_core::syntax::parse;
+use dfharden_core::{fix, Settings};
+
+fn all_rules() -> Settings {
+    Settings { select: vec!["ALL".into()], unsafe_fixes: Some(true), ..Settings::default() }
+}
+
+/// An unterminated heredoc swallows the rest of the file, so a fix that appends an
+/// instruction (`USER nonroot`) only grew the heredoc's body and was proposed again every
+/// round: 20 rounds, 20 `USER` lines, "did not settle". Such fixes are now dropped.
+#[test]
+fn fixes_after_an_unterminated_heredoc_settle() {
+    for text in ["FROM alpine:t\nRUN <<E", "FROM alpine:t\nRUN <<E\n", "FROM alpine:3.20\nRUN <<E apk add curl\nx\n"] {
+        let outcome = fix(text, &all_rules());
+        assert!(outcome.converged, "{text:?}: {} rounds: {:?}", outcome.rounds, outcome.output);
+        assert_eq!(fix(&outcome.output, &all_rules()).output, outcome.output, "{text:?}: not a fixed point");
+        assert!(outcome.dropped.iter().any(|d| d.reason.contains("unterminated heredoc")), "{text:?}: {:?}", outcome.dropped);
+        assert_eq!(parse(&outcome.output).errors.len(), parse(text).errors.len());
+    }
+}

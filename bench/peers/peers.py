@@ -167,7 +167,7 @@ def speed(a, files, tree, listing, versions):
     else:
         row("official parser", "parse", None, "`parse`, in process", ours_inproc_parse)
 
-    for name, script in [("dockerfilelint", "dockerfilelint.js"), ("dockerfile-utils", "dockerfile_utils.js")]:
+    for name, script in [("dockerfilelint", "dockerfilelint.cjs"), ("dockerfile-utils", "dockerfile_utils.cjs")]:
         if not ok(versions, name):
             row(name, "lint", None, "`check`, in process", ours_inproc_check)
             continue

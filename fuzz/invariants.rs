@@ -2,6 +2,9 @@
 //! stable replay and randomized tests (`core/tests/fuzz.rs`). Each function panics when an
 //! invariant breaks.
 
+// Each target uses only some of these.
+#![allow(dead_code)]
+
 use dfharden_core::syntax::{check_limits, decode, parse, LineIndex, Severity};
 use dfharden_core::{check, fix, Settings};
 

@@ -20,3 +20,16 @@ fn fixes_after_an_unterminated_heredoc_settle() {
         assert_eq!(parse(&outcome.output).errors.len(), parse(text).errors.len());
     }
 }
+
+/// `RUN adduser \` at the end of a file whose escape is a backtick: the last word is empty,
+/// DH101 took it as the user to switch to and appended `USER ` (no name), which changed
+/// nothing, round after round (found by cargo fuzz, target fix).
+#[test]
+fn an_empty_user_name_is_not_switched_to() {
+    for text in ["#escape=`\nFROM t\nRUN adduser \\", "#escape=`\nFROM alpine:3.20\nRUN adduser \\\n", "FROM alpine:3.20\nRUN adduser \"\"\n"] {
+        let outcome = fix(text, &all_rules());
+        assert!(outcome.converged, "{text:?}: {} rounds: {:?}", outcome.rounds, outcome.output);
+        assert!(!outcome.output.contains("USER \n") && !outcome.output.ends_with("USER "), "{text:?}: {:?}", outcome.output);
+        assert_eq!(fix(&outcome.output, &all_rules()).output, outcome.output, "{text:?}: not a fixed point");
+    }
+}

@@ -21,13 +21,13 @@ pub fn read_target(target: &Target, stdin_name: Option<&Path>) -> Result<Source>
     match target {
         Target::Stdin => {
             let name = stdin_name.map_or_else(|| PathBuf::from("-"), Path::to_path_buf);
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
-            Ok(Source { text: decode(&bytes, &name)?, name, path: None })
+            let text = read_limited(std::io::stdin().lock(), &name).context("reading standard input")?;
+            Ok(Source { text: text?, name, path: None })
         }
         Target::File(path) => {
-            let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-            Ok(Source { text: decode(&bytes, path)?, name: path.clone(), path: Some(path.clone()) })
+            let read = || -> std::io::Result<Result<String>> { read_limited(std::fs::File::open(path)?, path) };
+            let text = read().with_context(|| format!("reading {}", path.display()))??;
+            Ok(Source { text, name: path.clone(), path: Some(path.clone()) })
         }
     }
 }
@@ -38,8 +38,30 @@ pub fn read_source(path: &Path) -> Result<Source> {
     read_target(&target, None)
 }
 
-fn decode(bytes: &[u8], name: &Path) -> Result<String> {
-    dfharden_core::syntax::decode(bytes)
-        .map(str::to_string)
-        .map_err(|e| anyhow::anyhow!("{}:{e}", name.display()))
+/// Reads text, refusing binary, non-UTF-8 and oversized input with a positioned message. At
+/// most a few bytes past the size limit are kept in memory: the rest of a huge file or an
+/// endless stream is only counted, for the message. The outer error is the read's, the inner
+/// one the refusal.
+fn read_limited(mut reader: impl Read, name: &Path) -> std::io::Result<Result<String>> {
+    use dfharden_core::syntax::{DecodeErrorKind, MAX_FILE_BYTES};
+    // Four bytes past the limit: a character cut by the limit still leaves more than the
+    // limit of whole characters.
+    let keep = MAX_FILE_BYTES as u64 + 4;
+    let mut bytes = Vec::new();
+    (&mut reader).take(keep).read_to_end(&mut bytes)?;
+    let mut total = bytes.len();
+    if bytes.len() > MAX_FILE_BYTES {
+        total += std::io::copy(&mut reader, &mut std::io::sink())? as usize;
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            if e.error_len().is_none() {
+                bytes.truncate(e.valid_up_to()); // a character cut at the end
+            }
+        }
+    }
+    Ok(dfharden_core::syntax::decode(&bytes).map(str::to_string).map_err(|mut e| {
+        if e.kind == DecodeErrorKind::FileTooLarge {
+            e.length = total;
+        }
+        anyhow::anyhow!("{}:{e}", name.display())
+    }))
 }

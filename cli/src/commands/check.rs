@@ -8,7 +8,7 @@ use dfharden_core::render::{finding_line, github_annotation, sarif_log, FileRepo
 use dfharden_core::syntax::{LineIndex, Severity as SyntaxSeverity};
 use dfharden_core::{check, Report, ALL_RULES};
 
-use super::process;
+use super::process_each;
 use crate::args::{CheckArgs, OutputFormat};
 use crate::config::SettingsResolver;
 use crate::discover::discover;
@@ -26,34 +26,60 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let shared = &args.shared;
     let targets = discover(&shared.paths)?;
     let resolver = SettingsResolver::new(shared, None);
-    let results = process(&targets, shared.quiet, |target| -> Result<Checked> {
+    let work = |target: &crate::discover::Target| -> Result<Checked> {
         let source = read_target(target, shared.stdin_filename.as_deref())?;
         let resolved = resolver.for_file(&source.name)?;
         let report = check(&source.text, &resolved.settings);
         Ok(Checked { name: display_path(&source.name), text: source.text, report })
-    });
+    };
     let mut failed = false;
+    let mut any = false;
+    let mut totals = Totals::default();
     let mut checked = Vec::new();
-    for result in results {
-        match result {
-            Ok(c) => checked.push(c),
+    // Text and annotations are written as results arrive, in order, so memory does not grow
+    // with the number of files; JSON and SARIF are one document and collect every file.
+    let streaming = matches!(args.output_format, OutputFormat::Text | OutputFormat::Github);
+    process_each(&targets, shared.quiet, work, |result| -> Result<()> {
+        let c = match result {
+            Ok(c) => c,
             Err(e) => {
                 failed = true;
                 eprintln!("dfharden: error: {e:#}");
+                return Ok(());
             }
+        };
+        any |= !c.report.findings.is_empty()
+            || c.report.syntax_errors.iter().any(|e| e.severity == SyntaxSeverity::Error);
+        totals.files += 1;
+        if streaming {
+            let mut out = anstream::stdout().lock();
+            match args.output_format {
+                OutputFormat::Github => {
+                    let index = LineIndex::new(&c.text);
+                    for f in &c.report.findings {
+                        writeln!(out, "{}", github_annotation(&c.name, &Location::of(&c.text, &index, f.range), f))?;
+                    }
+                }
+                _ => write_text(&mut out, &c, &mut totals)?,
+            }
+            out.flush()?;
+        } else {
+            checked.push(c);
         }
-    }
+        Ok(())
+    })?;
     let mut out = anstream::stdout().lock();
     match args.output_format {
-        OutputFormat::Text => write_text(&mut out, &checked)?,
-        OutputFormat::Github => {
-            for c in &checked {
-                let index = LineIndex::new(&c.text);
-                for f in &c.report.findings {
-                    writeln!(out, "{}", github_annotation(&c.name, &Location::of(&c.text, &index, f.range), f))?;
-                }
+        OutputFormat::Text => {
+            if totals.findings > 0 {
+                writeln!(
+                    out,
+                    "Found {} finding(s) in {} file(s); {} fixable with `dfharden fix`.",
+                    totals.findings, totals.files, totals.fixable
+                )?;
             }
         }
+        OutputFormat::Github => {}
         OutputFormat::Json => {
             let files = checked
                 .iter()
@@ -76,9 +102,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     if failed {
         anyhow::bail!("some files could not be checked");
     }
-    let any = checked.iter().any(|c| {
-        !c.report.findings.is_empty() || c.report.syntax_errors.iter().any(|e| e.severity == SyntaxSeverity::Error)
-    });
     Ok(if any && !args.exit_zero { Outcome::Reported } else { Outcome::Clean })
 }
 
@@ -87,38 +110,38 @@ fn sarif_uri(name: &str) -> &str {
     name.strip_prefix("./").unwrap_or(name)
 }
 
-fn write_text(out: &mut impl Write, checked: &[Checked]) -> Result<()> {
+/// Counts for the closing line of the text output.
+#[derive(Default)]
+struct Totals {
+    files: usize,
+    findings: usize,
+    fixable: usize,
+}
+
+fn write_text(out: &mut impl Write, c: &Checked, totals: &mut Totals) -> Result<()> {
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-    let mut findings = 0;
-    let mut fixable = 0;
-    for c in checked {
-        let index = LineIndex::new(&c.text);
-        for e in &c.report.syntax_errors {
-            let at = Location::of(&c.text, &index, e.range);
-            let kind = if e.severity == SyntaxSeverity::Error { "syntax error" } else { "syntax warning" };
-            writeln!(out, "{bold}{}:{}:{}{bold:#}: {red}{kind}{red:#}: {}", c.name, at.line, at.column, e.message)?;
-        }
-        for f in &c.report.findings {
-            let line = finding_line(&c.name, &Location::of(&c.text, &index, f.range), f);
-            // Bold the location, dim the fix hint.
-            match line.split_once(": ") {
-                Some((location, rest)) => match rest.rsplit_once(" [") {
-                    Some((message, hint)) if hint.contains("fix") => {
-                        writeln!(out, "{bold}{location}{bold:#}: {message} {dim}[{hint}{dim:#}")?
-                    }
-                    _ => writeln!(out, "{bold}{location}{bold:#}: {rest}")?,
-                },
-                None => writeln!(out, "{line}")?,
-            }
-            findings += 1;
-            fixable += usize::from(f.fix.as_ref().is_some_and(|x| x.applicability != dfharden_core::Applicability::DisplayOnly));
-        }
+    let index = LineIndex::new(&c.text);
+    for e in &c.report.syntax_errors {
+        let at = Location::of(&c.text, &index, e.range);
+        let kind = if e.severity == SyntaxSeverity::Error { "syntax error" } else { "syntax warning" };
+        writeln!(out, "{bold}{}:{}:{}{bold:#}: {red}{kind}{red:#}: {}", c.name, at.line, at.column, e.message)?;
     }
-    if findings > 0 {
-        writeln!(out, "Found {findings} finding(s) in {} file(s); {fixable} fixable with `dfharden fix`.", checked.len())?;
+    for f in &c.report.findings {
+        let line = finding_line(&c.name, &Location::of(&c.text, &index, f.range), f);
+        // Bold the location, dim the fix hint.
+        match line.split_once(": ") {
+            Some((location, rest)) => match rest.rsplit_once(" [") {
+                Some((message, hint)) if hint.contains("fix") => {
+                    writeln!(out, "{bold}{location}{bold:#}: {message} {dim}[{hint}{dim:#}")?
+                }
+                _ => writeln!(out, "{bold}{location}{bold:#}: {rest}")?,
+            },
+            None => writeln!(out, "{line}")?,
+        }
+        totals.findings += 1;
+        totals.fixable += usize::from(f.fix.as_ref().is_some_and(|x| x.applicability != dfharden_core::Applicability::DisplayOnly));
     }
     Ok(())
 }
-

@@ -7,7 +7,7 @@ use dfharden_core::render::{attributed_hunks, unified_diff};
 use dfharden_core::rules::rule_by_code;
 use dfharden_core::{fix_checked, FixOutcome};
 
-use super::process;
+use super::process_each;
 use crate::args::FixArgs;
 use crate::config::SettingsResolver;
 use crate::discover::discover;
@@ -60,7 +60,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         _ => None,
     };
     let resolver = SettingsResolver::new(shared, unsafe_fixes);
-    let results = process(&targets, shared.quiet, |target| -> Result<Fixed> {
+    let work = |target: &crate::discover::Target| -> Result<Fixed> {
         let source = read_target(target, shared.stdin_filename.as_deref())?;
         let name = display_path(&source.name);
         let resolved = resolver.for_file(&source.name)?;
@@ -68,19 +68,21 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             bail!("{name}: not rewritten: it has syntax errors (BuildKit would refuse it; see `dfharden check`). Pass --force to rewrite anyway");
         };
         Ok(Fixed { source, outcome })
-    });
+    };
 
-    let mut out = anstream::stdout().lock();
-    let mut err = anstream::stderr().lock();
     let mut failed = 0;
     let mut changed_files = 0;
-    for result in results {
+    // Results are written as they arrive, in order: memory does not grow with the file count.
+    // The streams are locked per file, never while the workers (and the progress bar) run.
+    process_each(&targets, shared.quiet, work, |result| -> Result<()> {
+        let mut out = anstream::stdout().lock();
+        let mut err = anstream::stderr().lock();
         let fixed = match result {
             Ok(fixed) => fixed,
             Err(e) => {
                 failed += 1;
                 writeln!(err, "dfharden: error: {e:#}")?;
-                continue;
+                return Ok(());
             }
         };
         let name = display_path(&fixed.source.name);
@@ -118,13 +120,14 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         if args.explain {
             write_explanation(&mut err, &name, &fixed)?;
         }
-    }
-    out.flush()?;
+        out.flush()?;
+        Ok(())
+    })?;
     if failed > 0 {
         bail!("{failed} file(s) could not be fixed");
     }
     if mode == Mode::Write && changed_files > 0 {
-        writeln!(err, "{changed_files} file(s) rewritten")?;
+        writeln!(anstream::stderr().lock(), "{changed_files} file(s) rewritten")?;
     }
     let reports_changes = matches!(mode, Mode::Diff | Mode::Check) && changed_files > 0;
     Ok(if reports_changes { Outcome::Reported } else { Outcome::Clean })

@@ -36,9 +36,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-/// Runs `work` on every target in parallel and returns the results in the targets' order.
-/// On a terminal, long runs show a progress bar on standard error.
-pub fn process<T: Send>(targets: &[Target], quiet: bool, work: impl Fn(&Target) -> T + Sync) -> Vec<T> {
+/// How many files are in flight at once in [`process_each`]: enough to keep every core busy,
+/// few enough that memory does not grow with the number of files.
+const BATCH: usize = 256;
+
+/// Runs `work` on every target in parallel, a batch at a time, and hands each result to
+/// `sink` in the targets' order as soon as its batch is done: memory stays that of one batch
+/// however many files there are. On a terminal, long runs show a progress bar on standard
+/// error.
+pub fn process_each<T: Send>(
+    targets: &[Target],
+    quiet: bool,
+    work: impl Fn(&Target) -> T + Sync,
+    mut sink: impl FnMut(T) -> Result<()>,
+) -> Result<()> {
     let show = !quiet && targets.len() >= 50 && std::io::stderr().is_terminal();
     let bar = if show {
         let bar = indicatif::ProgressBar::new(targets.len() as u64);
@@ -50,14 +61,19 @@ pub fn process<T: Send>(targets: &[Target], quiet: bool, work: impl Fn(&Target) 
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let results = targets
-        .par_iter()
-        .map(|target| {
-            let result = work(target);
-            bar.inc(1);
-            result
-        })
-        .collect();
+    for batch in targets.chunks(BATCH) {
+        let results: Vec<T> = batch
+            .par_iter()
+            .map(|target| {
+                let result = work(target);
+                bar.inc(1);
+                result
+            })
+            .collect();
+        for result in results {
+            sink(result)?;
+        }
+    }
     bar.finish_and_clear();
-    results
+    Ok(())
 }

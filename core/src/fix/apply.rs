@@ -63,29 +63,56 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> (String, Vec<TextRange>) {
     (out, placed)
 }
 
-/// Two edits conflict when they overlap or touch: their order would be ambiguous.
-fn conflicts(a: &Edit, b: &Edit) -> bool {
-    a.range.start <= b.range.end && b.range.start <= a.range.end
+/// Where the body of the first unterminated heredoc starts: everything after it is that body.
+fn unterminated_heredoc_body(parsed: &crate::syntax::Parse) -> Option<usize> {
+    parsed
+        .instructions()
+        .flat_map(|i| i.heredocs.iter())
+        // A terminated heredoc's terminator line holds its (non-empty) name.
+        .filter(|h| h.terminator.is_empty())
+        .map(|h| h.body.start)
+        .min()
 }
 
 fn error_count(text: &str) -> usize {
     parse(text).errors.iter().filter(|e| e.severity == Severity::Error).count()
 }
 
-/// Moves a position of the old text to the new text, given the edits applied between them.
-fn shift(position: usize, edits: &[(&Edit, TextRange)]) -> usize {
-    let mut delta: isize = 0;
-    for (edit, placed) in edits {
-        if edit.range.end <= position && !(edit.range.is_empty() && edit.range.start == position) {
-            delta += placed.len() as isize - edit.range.len() as isize;
-        } else if edit.range.start < position {
-            // Inside a replaced range: the end of its replacement.
-            return placed.end;
-        } else {
-            break;
+/// Edits applied in one round, sorted, with running length changes: moves positions of the
+/// old text to the new text in O(log n) each (a file with thousands of fixes stays linear).
+struct Shifter<'e> {
+    /// Sorted by range; non-overlapping (they come from fixes chosen not to conflict), so
+    /// their ends are sorted too.
+    edits: Vec<(&'e Edit, TextRange)>,
+    /// `delta[k]`: the length change of the first `k` edits.
+    delta: Vec<isize>,
+}
+
+impl<'e> Shifter<'e> {
+    fn new(mut edits: Vec<(&'e Edit, TextRange)>) -> Self {
+        edits.sort_by_key(|(e, _)| (e.range.start, e.range.end));
+        let mut delta = Vec::with_capacity(edits.len() + 1);
+        let mut sum = 0isize;
+        delta.push(0);
+        for (edit, placed) in &edits {
+            sum += placed.len() as isize - edit.range.len() as isize;
+            delta.push(sum);
         }
+        Shifter { edits, delta }
     }
-    (position as isize + delta) as usize
+
+    /// Moves a position of the old text to the new text. An insertion exactly at the position
+    /// comes after it; a position inside a replaced range moves to the end of its replacement.
+    fn shift(&self, position: usize) -> usize {
+        // The edits that start before the position; of those, the first that reaches past it
+        // (if any) contains it.
+        let before = self.edits.partition_point(|(e, _)| e.range.start < position);
+        let inside = self.edits[..before].partition_point(|(e, _)| e.range.end <= position);
+        if inside < before {
+            return self.edits[inside].1.end;
+        }
+        (position as isize + self.delta[before]) as usize
+    }
 }
 
 /// Applies fixes from `check` until none is left. `check` returns the findings of a text.
@@ -105,18 +132,35 @@ pub fn fix_text(
     let mut rounds = 0;
     let mut converged = false;
     for round in 1..=MAX_ROUNDS {
-        let candidates: Vec<Candidate> = check(&current)
+        let parsed = parse(&current);
+        let swallowed_from = unterminated_heredoc_body(&parsed);
+        let mut candidates: Vec<Candidate> = check(&current)
             .iter()
             .filter_map(Candidate::from_finding)
             .filter(|c| allowed(c.fix.applicability))
             .filter(|c| !dropped.iter().any(|d| d.code == c.code && d.title == c.fix.title))
             .collect();
+        // Text added at or after the body of an unterminated heredoc becomes part of that body:
+        // the fix would change nothing the parser sees and be proposed again, round after round.
+        if let Some(from) = swallowed_from {
+            candidates.retain(|c| {
+                let swallowed = c.fix.edits.iter().any(|e| e.range.end >= from);
+                if swallowed {
+                    dropped.push(DroppedFix {
+                        code: c.code,
+                        title: c.fix.title.clone(),
+                        reason: "the edit would land inside an unterminated heredoc".to_string(),
+                    });
+                }
+                !swallowed
+            });
+        }
         let selected = select(&candidates);
         if selected.is_empty() {
             converged = true;
             break;
         }
-        let base_errors = error_count(&current);
+        let base_errors = parsed.errors.iter().filter(|e| e.severity == Severity::Error).count();
         let mut chosen: Vec<&Candidate> = selected;
         let (mut next, mut placed) = splice(&current, &chosen);
         if error_count(&next) > base_errors {
@@ -146,16 +190,13 @@ pub fn fix_text(
             break;
         }
         // Move what earlier rounds placed to the new text's coordinates.
-        let mut all_edits: Vec<(&Edit, TextRange)> = chosen
-            .iter()
-            .flat_map(|c| c.fix.edits.iter())
-            .zip(placed.iter().flatten().copied())
-            .collect();
-        all_edits.sort_by_key(|(e, _)| (e.range.start, e.range.end));
+        let shifter = Shifter::new(
+            chosen.iter().flat_map(|c| c.fix.edits.iter()).zip(placed.iter().flatten().copied()).collect(),
+        );
         for fix in &mut applied {
             for range in &mut fix.output_ranges {
-                let start = shift(range.start, &all_edits);
-                let end = shift(range.end, &all_edits).max(start);
+                let start = shifter.shift(range.start);
+                let end = shifter.shift(range.end).max(start);
                 *range = TextRange::new(start, end);
             }
         }
@@ -184,7 +225,7 @@ pub const STRUCTURE: &str = "structure";
 
 /// Picks the fixes of one round: a structural fix alone if there is one; otherwise, in source
 /// order, every fix that does not conflict with one already picked or share its isolation
-/// group.
+/// group. O(n log n): the picked edits are kept in a sorted set.
 fn select(candidates: &[Candidate]) -> Vec<&Candidate> {
     if let Some(structural) = candidates.iter().find(|c| c.fix.isolation == Some(STRUCTURE) && !c.fix.edits.is_empty()) {
         return vec![structural];
@@ -192,15 +233,24 @@ fn select(candidates: &[Candidate]) -> Vec<&Candidate> {
     let mut ordered: Vec<&Candidate> = candidates.iter().collect();
     ordered.sort_by_key(|c| (c.fix.span().start, c.fix.span().end, c.code));
     let mut chosen: Vec<&Candidate> = Vec::new();
+    // The edits of the picked fixes by (start, end). They never overlap (picked fixes do not
+    // even touch, and a fix's own edits do not overlap), so sorted by start their ends are
+    // sorted too: the last one starting at or before a range's end reaches furthest.
+    let mut taken: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
+    let mut groups: std::collections::HashSet<&'static str> = std::collections::HashSet::new();
     for candidate in ordered {
         if candidate.fix.edits.is_empty() {
             continue;
         }
-        let clash = chosen.iter().any(|taken| {
-            (candidate.fix.isolation.is_some() && taken.fix.isolation == candidate.fix.isolation)
-                || taken.fix.edits.iter().any(|a| candidate.fix.edits.iter().any(|b| conflicts(a, b)))
+        if candidate.fix.isolation.is_some_and(|g| groups.contains(g)) {
+            continue;
+        }
+        let clash = candidate.fix.edits.iter().any(|b| {
+            taken.range(..=(b.range.end, usize::MAX)).next_back().is_some_and(|&(_, end)| end >= b.range.start)
         });
         if !clash {
+            taken.extend(candidate.fix.edits.iter().map(|e| (e.range.start, e.range.end)));
+            groups.extend(candidate.fix.isolation);
             chosen.push(candidate);
         }
     }
@@ -239,9 +289,48 @@ mod tests {
     #[test]
     fn shifts_positions_through_edits() {
         let e1 = Edit::replace(TextRange::new(2, 4), "LONGER");
-        let edits = [(&e1, TextRange::new(2, 8))];
-        assert_eq!(shift(1, &edits), 1);
-        assert_eq!(shift(5, &edits), 9);
-        assert_eq!(shift(3, &edits), 8);
+        let e2 = Edit::insert(6, "ab");
+        let e3 = Edit::delete(TextRange::new(8, 10));
+        let shifter = Shifter::new(vec![
+            (&e3, TextRange::new(12, 12)),
+            (&e1, TextRange::new(2, 8)),
+            (&e2, TextRange::new(10, 12)),
+        ]);
+        assert_eq!(shifter.shift(1), 1);
+        assert_eq!(shifter.shift(2), 2);
+        assert_eq!(shifter.shift(3), 8);
+        assert_eq!(shifter.shift(4), 8);
+        assert_eq!(shifter.shift(5), 9);
+        // An insertion at the position comes after it.
+        assert_eq!(shifter.shift(6), 10);
+        assert_eq!(shifter.shift(7), 13);
+        assert_eq!(shifter.shift(8), 14);
+        assert_eq!(shifter.shift(9), 12);
+        assert_eq!(shifter.shift(10), 14);
+        assert_eq!(shifter.shift(11), 15);
+    }
+
+    #[test]
+    fn selects_fixes_that_do_not_touch() {
+        use crate::fix::Fix;
+        use crate::rules::Category;
+        let candidate = |code: &'static str, edits: Vec<Edit>, group: Option<&'static str>| {
+            let mut fix = Fix::safe("t", edits);
+            fix.isolation = group;
+            Candidate { code, name: "n", category: Category::Hygiene, message: String::new(), fix }
+        };
+        let r = |a, b| TextRange::new(a, b);
+        let candidates = [
+            candidate("A", vec![Edit::replace(r(0, 2), "x"), Edit::replace(r(20, 22), "x")], None),
+            candidate("B", vec![Edit::insert(2, "y")], None), // touches A
+            candidate("C", vec![Edit::replace(r(5, 6), "z")], Some("g")),
+            candidate("D", vec![Edit::replace(r(8, 9), "z")], Some("g")), // same group as C
+            candidate("E", vec![Edit::replace(r(10, 12), "w")], None),
+            candidate("F", vec![Edit::replace(r(21, 21), "v")], None), // inside A's second edit
+            candidate("G", vec![Edit::replace(r(12, 13), "v")], None), // touches E
+            candidate("H", vec![Edit::replace(r(14, 15), "v")], None),
+        ];
+        let codes: Vec<&str> = select(&candidates).iter().map(|c| c.code).collect();
+        assert_eq!(codes, ["A", "C", "E", "H"]);
     }
 }

@@ -12,9 +12,24 @@ pub struct Expanded {
     pub unresolved: Vec<String>,
 }
 
+/// How deep `${A:-${B:-...}}` defaults are expanded. Deeper nesting is left unexpanded and
+/// reported as unresolved, so that hostile input can neither exhaust the stack nor cost
+/// quadratic time (each level rescans the rest of the word).
+pub const MAX_EXPANSION_DEPTH: usize = 16;
+
 /// Expands variables in `word` from `vars`; unknown variables expand to the empty string
 /// (as in BuildKit) and are listed in [`Expanded::unresolved`].
 pub fn expand(word: &str, vars: &HashMap<String, String>) -> Expanded {
+    expand_at(word, vars, 0)
+}
+
+fn expand_at(word: &str, vars: &HashMap<String, String>, depth: usize) -> Expanded {
+    if depth > MAX_EXPANSION_DEPTH {
+        // Left as written: an image name with `${` in it does not parse, so the base image
+        // is reported as unknown rather than guessed.
+        return Expanded { text: word.to_string(), unresolved: Vec::new() };
+    }
+    let expand = |w: &str, vars: &HashMap<String, String>| expand_at(w, vars, depth + 1);
     let mut out = String::with_capacity(word.len());
     let mut unresolved = Vec::new();
     let chars: Vec<char> = word.chars().collect();
@@ -113,5 +128,15 @@ mod tests {
         assert_eq!(expand("x:${U:+a}", &vars).text, "x:");
         let e = expand("x:${MISSING}", &vars);
         assert_eq!((e.text.as_str(), e.unresolved), ("x:", vec!["MISSING".to_string()]));
+    }
+
+    #[test]
+    fn deep_nesting_stops_expanding() {
+        let vars = HashMap::new();
+        let nested = |n: usize| format!("{}img{}", "${A:-".repeat(n), "}".repeat(n));
+        assert_eq!(expand(&nested(MAX_EXPANSION_DEPTH + 1), &vars).text, "img");
+        let deep = nested(100_000);
+        let cut = nested(100_000 - MAX_EXPANSION_DEPTH - 1);
+        assert_eq!(expand(&deep, &vars).text, cut);
     }
 }

@@ -114,10 +114,15 @@ impl<'p> Dockerfile<'p> {
         let instructions: Vec<&Instruction> = parse.instructions().collect();
         let mut global_args = Vec::new();
         let mut stages: Vec<Stage> = Vec::new();
+        // Global ARGs end at the first FROM: their values are gathered once, there.
+        let mut vars: Option<HashMap<String, String>> = None;
+        let mut names = StageNames::default();
         for (index, instruction) in instructions.iter().enumerate() {
             match instruction.keyword {
                 Keyword::From => {
-                    let stage = read_stage(stages.len(), index, instruction, &global_args, &stages);
+                    let vars = vars.get_or_insert_with(|| global_values(&global_args));
+                    let stage = read_stage(stages.len(), index, instruction, vars, &names);
+                    names.push(&stage);
                     stages.push(stage);
                 }
                 Keyword::Arg if stages.is_empty() => {
@@ -149,17 +154,21 @@ impl<'p> Dockerfile<'p> {
 
     /// The stage an instruction belongs to.
     pub fn stage_of(&self, instruction: usize) -> Option<&Stage> {
-        self.stages.iter().rev().find(|s| s.from <= instruction)
+        // Stages are in source order.
+        let after = self.stages.partition_point(|s| s.from <= instruction);
+        after.checked_sub(1).map(|i| &self.stages[i])
     }
 
     /// Stages the final stage needs, directly or through others (itself included).
     pub fn stages_needed_by_final(&self) -> Vec<usize> {
         let Some(last) = self.stages.last() else { return Vec::new() };
+        let mut seen = vec![false; self.stages.len()];
+        seen[last.index] = true;
         let mut needed = vec![last.index];
         let mut i = 0;
         while i < needed.len() {
             for &dep in &self.stages[needed[i]].depends_on {
-                if !needed.contains(&dep) {
+                if !std::mem::replace(&mut seen[dep], true) {
                     needed.push(dep);
                 }
             }
@@ -170,24 +179,58 @@ impl<'p> Dockerfile<'p> {
     }
 
     fn link_stages(&mut self) {
+        let mut names = StageNames::default();
+        // `added[d] == s`: stage `d` is already a dependency of stage `s`.
+        let mut added = vec![usize::MAX; self.stages.len()];
         for s in 0..self.stages.len() {
             let mut deps = Vec::new();
             if let Base::Stage { index } = self.stages[s].base.base {
                 deps.push(index);
+                added[index] = s;
             }
             for &i in &self.stages[s].body {
                 let instruction = self.instructions[i].effective();
                 for reference in stage_references(instruction) {
-                    if let Some(dep) = find_stage(&self.stages[..s], &reference) {
-                        if !deps.contains(&dep) {
+                    if let Some(dep) = names.find(&reference) {
+                        if std::mem::replace(&mut added[dep], s) != s {
                             deps.push(dep);
                         }
                     }
                 }
             }
             self.stages[s].depends_on = deps;
+            names.push(&self.stages[s]);
         }
     }
+}
+
+/// The stages seen so far, for looking up `FROM <stage>` and `--from=<stage>` in constant
+/// time (a file with thousands of stages stays linear).
+#[derive(Default)]
+struct StageNames {
+    /// Lower-cased name to the index of the last stage with that name.
+    by_name: HashMap<String, usize>,
+    count: usize,
+}
+
+impl StageNames {
+    fn push(&mut self, stage: &Stage) {
+        if let Some(name) = &stage.name {
+            self.by_name.insert(name.clone(), stage.index);
+        }
+        self.count += 1;
+    }
+
+    fn find(&self, reference: &str) -> Option<usize> {
+        self.by_name
+            .get(&reference.to_ascii_lowercase())
+            .copied()
+            .or_else(|| reference.parse::<usize>().ok().filter(|&n| n < self.count))
+    }
+}
+
+fn global_values(global_args: &[GlobalArg]) -> HashMap<String, String> {
+    global_args.iter().filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d))).collect()
 }
 
 /// The names a COPY/ADD `--from` or a `RUN --mount=from=` refers to.
@@ -259,8 +302,8 @@ fn read_stage(
     index: usize,
     instruction_index: usize,
     instruction: &Instruction,
-    global_args: &[GlobalArg],
-    earlier: &[Stage],
+    vars: &HashMap<String, String>,
+    earlier: &StageNames,
 ) -> Stage {
     let words: &[crate::syntax::Word] = match &instruction.arguments {
         Arguments::List(words) => words,
@@ -272,10 +315,6 @@ fn read_stage(
         }
         _ => None,
     };
-    let vars: HashMap<String, String> = global_args
-        .iter()
-        .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
-        .collect();
     let platform = instruction.flag("platform").and_then(|f| f.value()).map(str::to_string);
     let base = match words.first() {
         None => BaseRef {
@@ -286,14 +325,14 @@ fn read_stage(
             base: Base::Unknown { reason: "FROM names no image".to_string() },
         },
         Some(word) => {
-            let expanded = expand(&word.text, &vars);
+            let expanded = expand(&word.text, vars);
             let base = if !expanded.unresolved.is_empty() {
                 Base::Unknown {
                     reason: format!("build argument {} has no default", expanded.unresolved.join(", ")),
                 }
             } else if expanded.text.eq_ignore_ascii_case("scratch") {
                 Base::Scratch
-            } else if let Some(stage) = find_stage(earlier, &expanded.text)
+            } else if let Some(stage) = earlier.find(&expanded.text)
                 .filter(|_| !expanded.text.chars().all(|c| c.is_ascii_digit()))
             {
                 Base::Stage { index: stage }

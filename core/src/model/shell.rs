@@ -83,6 +83,31 @@ impl SimpleCommand {
     }
 }
 
+/// Whether `text` ends inside an open quote, `$(...)` or backticks: anything appended to it
+/// would become part of that quoted text, not a command of its own.
+pub fn ends_inside_quote(text: &str) -> bool {
+    let mut chars = text.chars();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('\''), '\'') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => {
+                chars.next();
+            }
+            (Some('"'), '"') => quote = None,
+            (Some('`'), '`') => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"' | '`') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    quote.is_some() || depth > 0
+}
+
 /// `<<EOF`, `>file`, `2>&1`, `&>log`: words that redirect rather than name a program.
 pub fn is_redirection(word: &str) -> bool {
     let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
@@ -393,6 +418,15 @@ mod tests {
         assert_eq!(commands[0].program(), Some("make"));
         assert_eq!(commands[0].words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["2>&1", "make", ">log", "2>&1"]);
         assert_eq!(commands[1].words.len(), 2);
+    }
+
+    #[test]
+    fn open_quotes_are_seen() {
+        assert!(ends_inside_quote("echo \"a b"));
+        assert!(ends_inside_quote("echo 'a"));
+        assert!(ends_inside_quote("echo $(date"));
+        assert!(!ends_inside_quote("echo \"a\\\" b\" 'c' $(d) `e`"));
+        assert!(!ends_inside_quote("echo it\\'s"));
     }
 
     #[test]

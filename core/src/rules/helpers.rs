@@ -145,7 +145,9 @@ pub fn stage_chain(model: &Dockerfile<'_>, stage: usize) -> Vec<usize> {
     let mut chain = vec![stage];
     let mut current = stage;
     while let Base::Stage { index } = model.stages[current].base.base {
-        if chain.contains(&index) {
+        // A stage can only be built on an earlier one; the check keeps a malformed model from
+        // looping (and, unlike a search of the chain, costs nothing on thousands of stages).
+        if index >= current {
             break;
         }
         chain.push(index);
@@ -724,6 +726,10 @@ pub fn append_command(ctx: &Context<'_>, index: usize, command: &str) -> Option<
         });
     }
     let script = scripts.iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;
+    // Inside an open quote the new command would be quoted text, never a command.
+    if crate::model::shell::ends_inside_quote(ctx.text(script.range)) {
+        return None;
+    }
     // After `cmd &` the new command would join the background job.
     let last = script.commands.last().filter(|c| c.connector != Connector::Background)?;
     Some(Appended { edit: Edit::insert(last.range.end, format!(" && {command}")), keeps_failures: true })

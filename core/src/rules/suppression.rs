@@ -71,9 +71,13 @@ impl Suppressions {
         if self.file.contains(finding.code) {
             return true;
         }
-        self.instructions.iter().any(|(range, codes)| {
-            range.start <= finding.range.start && finding.range.start < range.end.max(range.start + 1)
-                && codes.contains(finding.code)
+        // Instructions are in source order and do not overlap: only the last one that starts
+        // at or before the finding can hold it (a binary search keeps many suppressions linear).
+        let at = finding.range.start;
+        let after = self.instructions.partition_point(|(range, _)| range.start <= at);
+        after.checked_sub(1).is_some_and(|i| {
+            let (range, codes) = &self.instructions[i];
+            at < range.end.max(range.start + 1) && codes.contains(finding.code)
         })
     }
 }

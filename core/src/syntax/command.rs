@@ -76,9 +76,18 @@ pub(crate) struct CommandError {
     pub span: Span,
 }
 
+/// How deep `ONBUILD ONBUILD ...` is read. BuildKit's parser nests without end (its build
+/// then refuses any `ONBUILD ONBUILD`); past this depth the rest of the line is kept as text
+/// with an error, so that hostile input cannot exhaust the stack.
+pub(crate) const MAX_ONBUILD_DEPTH: usize = 32;
+
 /// BuildKit's `newNodeFromLine`: keyword, flags, then the keyword's argument rule.
 /// On error the node is still returned (arguments read as plain text) with the error.
 pub(crate) fn parse_command(line: &str, escape: char) -> (RawNode, Option<CommandError>) {
+    parse_command_at(line, escape, 0)
+}
+
+fn parse_command_at(line: &str, escape: char, depth: usize) -> (RawNode, Option<CommandError>) {
     let (start, end) = trim_space_range(line);
     let trimmed = &line[start..end];
     let (keyword, rest_start) = match find_re_whitespace(trimmed) {
@@ -100,7 +109,7 @@ pub(crate) fn parse_command(line: &str, escape: char) -> (RawNode, Option<Comman
     };
     let keyword_text = &line[keyword.0..keyword.1];
     let args_text = &line[args.0..args.1];
-    let (value, error) = dispatch(keyword_text, args_text, args.0, escape);
+    let (value, error) = dispatch(keyword_text, args_text, args.0, escape, depth);
     let node = RawNode { keyword, flags, args, value };
     (node, error)
 }
@@ -110,6 +119,7 @@ fn dispatch(
     rest: &str,
     base: usize,
     escape: char,
+    depth: usize,
 ) -> (RawArgs, Option<CommandError>) {
     let shift = |(a, b): Span| (base + a, base + b);
     let text_fallback = || if rest.is_empty() { RawArgs::None } else { RawArgs::Text(shift((0, rest.len()))) };
@@ -124,8 +134,10 @@ fn dispatch(
         "onbuild" => {
             if rest.is_empty() {
                 Ok(RawArgs::None)
+            } else if depth >= MAX_ONBUILD_DEPTH {
+                Err(format!("ONBUILD nested more than {MAX_ONBUILD_DEPTH} deep"))
             } else {
-                let (mut sub, error) = parse_command(rest, escape);
+                let (mut sub, error) = parse_command_at(rest, escape, depth + 1);
                 sub.shift(base);
                 if let Some(mut error) = error {
                     error.span = shift(error.span);

@@ -19,7 +19,7 @@ mod shell_words;
 mod text;
 mod tree;
 
-pub use decode::{decode, DecodeError, DecodeErrorKind};
+pub use decode::{check_limits, decode, DecodeError, DecodeErrorKind, MAX_FILE_BYTES, MAX_LINE_BYTES};
 pub use dump::buildkit_dump;
 pub use parser::parse;
 pub use text::{LineCol, LineIndex, TextRange};

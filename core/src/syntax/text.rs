@@ -62,13 +62,28 @@ pub struct LineCol {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// For long lines: character and UTF-16 counts from the start of the text to every
+    /// [`CHECKPOINT`]-th byte, made on first use, so that a column on a 1 MiB line costs at
+    /// most [`CHECKPOINT`] bytes of scanning rather than the whole line.
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
+}
+
+/// The spacing of [`LineIndex`] checkpoints, in bytes.
+const CHECKPOINT: usize = 4096;
+
+/// Characters and UTF-16 units that start in `bytes` (which are part of valid UTF-8): every
+/// byte that is not a continuation byte starts a character; four-byte ones take two units.
+fn count_units(bytes: &[u8]) -> (usize, usize) {
+    let chars = bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count();
+    let astral = bytes.iter().filter(|&&b| b >= 0xf0).count();
+    (chars, chars + astral)
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        LineIndex { line_starts, checkpoints: std::sync::OnceLock::new() }
     }
 
     /// The 0-based line that contains `offset`.
@@ -87,22 +102,39 @@ impl LineIndex {
         self.line_starts.len()
     }
 
+    /// Characters and UTF-16 units that start before `offset`, counted from the text start.
+    fn units_before(&self, text: &str, offset: usize) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut sums = vec![(0, 0)];
+            let (mut chars, mut utf16) = (0, 0);
+            for block in bytes.chunks(CHECKPOINT) {
+                let (c, u) = count_units(block);
+                chars += c;
+                utf16 += u;
+                sums.push((chars, utf16));
+            }
+            sums
+        });
+        let block = offset / CHECKPOINT;
+        let (chars, utf16) = checkpoints[block];
+        let (c, u) = count_units(&bytes[block * CHECKPOINT..offset]);
+        (chars + c, utf16 + u)
+    }
+
     /// The line and column of a byte offset; an offset inside a multi-byte character counts
     /// as that character.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.line_starts[line];
-        let mut column = 1;
-        let mut column_utf16 = 1;
-        for (i, ch) in text[start..].char_indices() {
-            if start + i >= offset {
-                break;
-            }
-            column += 1;
-            column_utf16 += ch.len_utf16();
+        if offset - start > 2 * CHECKPOINT {
+            let (chars_start, utf16_start) = self.units_before(text, start);
+            let (chars, utf16) = self.units_before(text, offset);
+            return LineCol { line: line + 1, column: chars - chars_start + 1, column_utf16: utf16 - utf16_start + 1 };
         }
-        LineCol { line: line + 1, column, column_utf16 }
+        let (column, column_utf16) = count_units(&text.as_bytes()[start..offset]);
+        LineCol { line: line + 1, column: column + 1, column_utf16: column_utf16 + 1 }
     }
 }
 
@@ -118,5 +150,31 @@ mod tests {
         let y = text.find('y').unwrap();
         assert_eq!(index.line_col(text, y), LineCol { line: 2, column: 4, column_utf16: 5 });
         assert_eq!(index.line_col(text, text.len()).line, 3);
+        // Inside a multi-byte character: that character counts.
+        assert_eq!(index.line_col(text, 4), LineCol { line: 2, column: 2, column_utf16: 2 });
+    }
+
+    #[test]
+    fn long_lines_use_checkpoints_and_agree_with_a_scan() {
+        let line = "a☃𝄞é".repeat(5000);
+        let text = format!("x\n{line}\n{line}");
+        let index = LineIndex::new(&text);
+        let scan = |offset: usize| {
+            let start = text.as_bytes()[..offset].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let mut column = 1;
+            let mut utf16 = 1;
+            for (i, ch) in text[start..].char_indices() {
+                if start + i >= offset {
+                    break;
+                }
+                column += 1;
+                utf16 += ch.len_utf16();
+            }
+            (column, utf16)
+        };
+        for offset in (0..text.len()).step_by(997).chain([text.len(), text.len() - 1, 2 + line.len()]) {
+            let at = index.line_col(&text, offset);
+            assert_eq!((at.column, at.column_utf16), scan(offset), "offset {offset}");
+        }
     }
 }

@@ -99,18 +99,25 @@ fn known_user(ctx: &Context<'_>, stage_instructions: &[usize]) -> Option<String>
     let mut found = None;
     for &index in stage_instructions {
         let instruction = ctx.model.instructions[index];
-        if let Some(name) = user_of(instruction).filter(|u| !is_root_user(u) && !u.contains('$')) {
+        if let Some(name) = user_of(instruction).filter(|u| !is_root_user(u) && usable_name(u)) {
             found = Some(name.to_string());
         }
         for (_, command) in commands(ctx, index) {
             if matches!(command.program(), Some("useradd" | "adduser")) {
-                if let Some(last) = command.args().last().filter(|w| !w.text.starts_with('-') && !w.text.contains('$')) {
+                if let Some(last) = command.args().last().filter(|w| !w.text.starts_with('-') && usable_name(&w.text)) {
                     found = Some(last.text.clone());
                 }
             }
         }
     }
     found
+}
+
+/// A name that `USER <name>` can carry: not empty (`adduser \` with a stray escape gives an
+/// empty word, and `USER ` with nothing after it names no one, so the fix never settled), no
+/// blanks, no variables.
+fn usable_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(char::is_whitespace) && !name.contains('$')
 }
 
 /// DH101

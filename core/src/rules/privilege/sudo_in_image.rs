@@ -53,7 +53,7 @@ rule! {
 
 /// DH104
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let final_image = final_chain_instructions(ctx.model);
+    let final_image: std::collections::HashSet<usize> = final_chain_instructions(ctx.model).into_iter().collect();
     for index in 0..ctx.model.instructions.len() {
         for (_, command) in commands(ctx, index) {
             // `ONBUILD RUN` installs into the images built from this one, not into this one.

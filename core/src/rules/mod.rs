@@ -217,13 +217,20 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// The shell scripts of each instruction (empty for non-RUN), by instruction index.
     pub scripts: Vec<Vec<Script>>,
+    /// The structural analysis, computed once for the three structure rules that read it.
+    structure: std::cell::OnceCell<crate::harden::Decision>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(parse: &'a Parse, model: &'a Dockerfile<'a>, settings: &'a Settings) -> Self {
         let source = parse.text();
         let scripts = model.instructions.iter().map(|i| run_scripts(i, source)).collect();
-        Context { source, parse, model, settings, scripts }
+        Context { source, parse, model, settings, scripts, structure: std::cell::OnceCell::new() }
+    }
+
+    /// The structural decision for this file (see `harden::analyse`), computed once.
+    pub fn structure(&self) -> &crate::harden::Decision {
+        self.structure.get_or_init(|| crate::harden::analyse(self))
     }
 
     /// A finding of `meta` at `range`.

@@ -1,6 +1,6 @@
 use crate::fix::{Applicability, Edit, Fix};
 use crate::harden::analysis::UserChange;
-use crate::harden::{analyse, final_image, Decision};
+use crate::harden::{final_image, Decision};
 use crate::syntax::Keyword;
 use crate::rules::helpers::{exec_form, insert_line_after, keyword_like, last_build_step};
 use crate::rules::{rule, Context, Finding};
@@ -63,7 +63,7 @@ rule! {
 
 /// DH603
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let Decision::Rebase(plan) = analyse(ctx) else { return };
+    let Decision::Rebase(plan) = ctx.structure().clone() else { return };
     let Some(image) = final_image(plan.runtime) else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];

@@ -1,4 +1,4 @@
-use crate::harden::{analyse, Decision};
+use crate::harden::Decision;
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -49,7 +49,7 @@ rule! {
 
 /// DH602
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let Decision::Decline { ecosystem, reason, .. } = analyse(ctx) else { return };
+    let Decision::Decline { ecosystem, reason, .. } = ctx.structure().clone() else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];
     let what = ecosystem.map_or(String::new(), |e| format!("{} ", e.name()));

@@ -1,5 +1,5 @@
 use crate::fix::{Applicability, Fix};
-use crate::harden::{analyse, final_image, rewrite, Decision};
+use crate::harden::{final_image, rewrite, Decision};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -64,7 +64,7 @@ rule! {
 
 /// DH601
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let Decision::Restructure(plan) = analyse(ctx) else { return };
+    let Decision::Restructure(plan) = ctx.structure().clone() else { return };
     let Some(image) = final_image(plan.runtime) else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];

@@ -98,17 +98,20 @@ fn is_pip_cache(target: &str) -> bool {
 /// DH306
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     for (index, instruction) in ctx.model.instructions.iter().enumerate() {
-        if ctx.scripts[index].is_empty()
-            || cache_mount_targets(instruction).iter().any(|t| is_pip_cache(t))
-            || cache_disabled_by_environment(ctx, index)
-        {
+        if ctx.scripts[index].is_empty() || cache_mount_targets(instruction).iter().any(|t| is_pip_cache(t)) {
             continue;
         }
+        // The inherited environment is looked up only for RUNs that install with pip: the
+        // lookup walks the stage chain, and doing it for every RUN made long chains quadratic.
+        let mut environment_disables: Option<bool> = None;
         for (script, command) in commands(ctx, index) {
             let Some(pip) = package_command(command).filter(|p| p.manager == Manager::Pip && p.is(&["install"])) else {
                 continue;
             };
             if has_option(pip.args, &["--no-cache-dir"]) || cache_disabled_inline(command) {
+                continue;
+            }
+            if *environment_disables.get_or_insert_with(|| cache_disabled_by_environment(ctx, index)) {
                 continue;
             }
             let mut finding = ctx.finding(

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use dfharden_core::settings::{Profile, UserSettings};
@@ -30,12 +30,24 @@ pub struct ConfigFile {
     pub lock_file: Option<PathBuf>,
 }
 
-/// Builds the settings for each file, caching configuration per directory.
+/// Builds the settings for each file. Settings are built once per source (configuration file
+/// and lock file) and shared; a bounded memo of recent directories saves looking the sources
+/// up again for files side by side. Memory depends on the number of configuration files, not
+/// on the number of directories.
 pub struct SettingsResolver {
     args: SharedArgs,
     unsafe_fixes: Option<bool>,
-    cache: Mutex<HashMap<PathBuf, std::sync::Arc<Resolved>>>,
+    by_source: Mutex<HashMap<Sources, Arc<Resolved>>>,
+    configs: Mutex<HashMap<PathBuf, Arc<ConfigFile>>>,
+    recent_dirs: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
 }
+
+/// Where a directory's settings come from: its configuration file and its lock file.
+type Sources = (Option<PathBuf>, Option<PathBuf>);
+
+/// How many directories [`SettingsResolver`] remembers before it forgets them all (files come
+/// in walk order, so the directories that matter next are those just seen).
+const RECENT_DIRS: usize = 1024;
 
 /// Settings for one directory, and where they came from.
 pub struct Resolved {
@@ -45,47 +57,86 @@ pub struct Resolved {
 
 impl SettingsResolver {
     pub fn new(args: &SharedArgs, unsafe_fixes: Option<bool>) -> Self {
-        SettingsResolver { args: args.clone(), unsafe_fixes, cache: Mutex::new(HashMap::new()) }
+        SettingsResolver {
+            args: args.clone(),
+            unsafe_fixes,
+            by_source: Mutex::default(),
+            configs: Mutex::default(),
+            recent_dirs: Mutex::default(),
+        }
     }
 
     /// The settings for a Dockerfile at `path` (a path for stdin too, via --stdin-filename).
-    pub fn for_file(&self, path: &Path) -> Result<std::sync::Arc<Resolved>> {
+    pub fn for_file(&self, path: &Path) -> Result<Arc<Resolved>> {
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
         let dir = dir.canonicalize().unwrap_or(dir);
-        if let Some(found) = self.cache.lock().expect("lock").get(&dir) {
+        if let Some(found) = self.recent_dirs.lock().expect("lock").get(&dir) {
             return Ok(found.clone());
         }
-        let resolved = std::sync::Arc::new(self.resolve(&dir)?);
-        self.cache.lock().expect("lock").insert(dir, resolved.clone());
+        let (config_path, config) = self.config_for(&dir)?;
+        let lock_path = self.lock_path(&dir, config_path.as_deref(), &config);
+        let sources = (config_path, lock_path);
+        let known = self.by_source.lock().expect("lock").get(&sources).cloned();
+        let resolved = match known {
+            Some(resolved) => resolved,
+            None => {
+                let resolved = Arc::new(self.build(&config, sources.1.clone())?);
+                self.by_source.lock().expect("lock").insert(sources, resolved.clone());
+                resolved
+            }
+        };
+        let mut recent = self.recent_dirs.lock().expect("lock");
+        if recent.len() >= RECENT_DIRS {
+            recent.clear();
+        }
+        recent.insert(dir, resolved.clone());
         Ok(resolved)
     }
 
-    fn resolve(&self, dir: &Path) -> Result<Resolved> {
+    /// The configuration file that applies in `dir`, read once per file.
+    fn config_for(&self, dir: &Path) -> Result<(Option<PathBuf>, Arc<ConfigFile>)> {
         let config_path = match (&self.args.config, self.args.isolated) {
             (Some(explicit), _) => Some(explicit.clone()),
             (None, true) => None,
             (None, false) => find_upwards(dir, CONFIG_NAMES),
         };
-        let config = match &config_path {
-            Some(path) => read_config(path)?,
-            None => ConfigFile::default(),
-        };
-        let mut settings = Settings::default();
-        if let Some(v) = config.select {
-            settings.select = v;
+        let Some(path) = config_path else { return Ok((None, Arc::default())) };
+        if let Some(config) = self.configs.lock().expect("lock").get(&path) {
+            return Ok((Some(path), config.clone()));
         }
-        if let Some(v) = config.ignore {
-            settings.ignore = v;
+        let config = Arc::new(read_config(&path)?);
+        self.configs.lock().expect("lock").insert(path.clone(), config.clone());
+        Ok((Some(path), config))
+    }
+
+    /// The lock file for `dir`: the flag, else the configuration's `lock-file`, else the
+    /// nearest `dfharden.lock` upwards.
+    fn lock_path(&self, dir: &Path, config_path: Option<&Path>, config: &ConfigFile) -> Option<PathBuf> {
+        match (&self.args.lock_file, &config.lock_file, config_path) {
+            (Some(path), _, _) => Some(path.clone()),
+            (None, Some(relative), Some(config)) => Some(config.parent().unwrap_or(Path::new(".")).join(relative)),
+            _ => find_upwards(dir, &[LOCK_NAME]),
+        }
+    }
+
+    /// The settings from a configuration and a lock file, with the flags on top.
+    fn build(&self, config: &ConfigFile, lock_path: Option<PathBuf>) -> Result<Resolved> {
+        let mut settings = Settings::default();
+        if let Some(v) = &config.select {
+            settings.select = v.clone();
+        }
+        if let Some(v) = &config.ignore {
+            settings.ignore = v.clone();
         }
         if let Some(v) = config.profile {
             settings.profile = v;
         }
         settings.unsafe_fixes = config.unsafe_fixes;
-        if let Some(v) = config.user {
-            settings.user = v;
+        if let Some(v) = &config.user {
+            settings.user = v.clone();
         }
-        if let Some(v) = config.trusted_registries {
-            settings.trusted_registries = v;
+        if let Some(v) = &config.trusted_registries {
+            settings.trusted_registries = v.clone();
         }
         // Flags win over the file.
         let args = &self.args;
@@ -111,13 +162,6 @@ impl SettingsResolver {
         if let Some(registries) = &args.trusted_registries {
             settings.trusted_registries = registries.clone();
         }
-        let lock_path = match (&args.lock_file, &config.lock_file, &config_path) {
-            (Some(path), _, _) => Some(path.clone()),
-            (None, Some(relative), Some(config)) => {
-                Some(config.parent().unwrap_or(Path::new(".")).join(relative))
-            }
-            _ => find_upwards(dir, &[LOCK_NAME]),
-        };
         if let Some(lock) = lock_path.as_ref().filter(|p| p.exists()) {
             settings.digests = LockFile::read(lock)?.digest_table();
         } else {

@@ -5,7 +5,12 @@
 //! dfharden-bench cli --bin PATH [--corpus DIR] [--files 1000,10000] [--runs N]
 //! dfharden-bench tree --files N --out DIR [--corpus DIR]
 //! dfharden-bench inproc --phase parse|check|fix --list FILE [--runs N]
+//! dfharden-bench rules [--corpus DIR] [--runs N]
 //! ```
+//!
+//! `rules` splits the cost of `check` over the corpus: the shared steps (parse, model, shell
+//! scripts, structure analysis) and each rule alone, slowest first: where to look first when
+//! `check` gets slower.
 //!
 //! `inproc` times one phase in process, single-threaded, over the files listed in FILE (one
 //! path a line, texts read first) and prints JSON: the figure the peer comparison
@@ -46,6 +51,7 @@ fn main() {
             println!("{n} files under {}", out.display());
         }
         Some("child") => child(&corpus, &args[1..]),
+        Some("rules") => rules_report(&corpus, runs),
         Some("inproc") => {
             let phase = Phase::from_name(&opt("--phase").expect("--phase"));
             let list = std::fs::read_to_string(opt("--list").expect("--list FILE")).expect("file list");
@@ -140,6 +146,73 @@ impl Phase {
 }
 
 const PHASES: [Phase; 3] = [Phase::Parse, Phase::Check, Phase::Fix];
+
+/// Times the shared steps of `check` and then each rule alone over the whole corpus.
+fn rules_report(corpus: &Path, runs: usize) {
+    use dfharden_core::model::Dockerfile;
+    use dfharden_core::rules::{Context, ALL_RULES};
+    let docs = load(corpus);
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let settings = Settings::default();
+    let time = |f: &dyn Fn() -> usize| {
+        median(
+            (0..runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    std::hint::black_box(f());
+                    start.elapsed().as_secs_f64()
+                })
+                .collect(),
+        )
+    };
+    let parses: Vec<_> = docs.iter().map(|d| parse(&d.text)).collect();
+    let models: Vec<_> = parses.iter().map(Dockerfile::new).collect();
+    let mut rows: Vec<(String, f64)> = vec![
+        ("parse".into(), time(&|| docs.iter().map(|d| parse(&d.text).errors.len()).sum())),
+        ("model".into(), time(&|| parses.iter().map(|p| Dockerfile::new(p).stages.len()).sum())),
+        (
+            "context (shell scripts)".into(),
+            time(&|| {
+                parses.iter().zip(&models).map(|(p, m)| Context::new(p, m, &settings).scripts.len()).sum()
+            }),
+        ),
+    ];
+    let contexts: Vec<Context<'_>> =
+        parses.iter().zip(&models).map(|(p, m)| Context::new(p, m, &settings)).collect();
+    rows.push((
+        "structure analysis".into(),
+        time(&|| {
+            parses
+                .iter()
+                .zip(&models)
+                .map(|(p, m)| usize::from(matches!(Context::new(p, m, &settings).structure(), dfharden_core::harden::Decision::Restructure(_))))
+                .sum()
+        }) - rows[2].1,
+    ));
+    for context in &contexts {
+        context.structure();
+    }
+    for rule in ALL_RULES {
+        let secs = time(&|| {
+            let mut findings = Vec::new();
+            for context in &contexts {
+                (rule.check)(context, &mut findings);
+            }
+            findings.len()
+        });
+        rows.push((format!("{} {}", rule.meta.code, rule.meta.name), secs));
+    }
+    let total: f64 = rows.iter().map(|r| r.1).sum();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    println!("## Where `check` spends its time\n");
+    println!("{} files, {:.2} MB, one thread, medians of {runs} runs; structure analysis is computed once per file and shared.\n", docs.len(), bytes as f64 / 1e6);
+    println!("| step | ms | share |");
+    println!("|---|---:|---:|");
+    for (name, secs) in rows {
+        println!("| {name} | {:.2} | {:.1}% |", secs * 1e3, secs / total * 100.0);
+    }
+    println!("| total | {:.2} | |", total * 1e3);
+}
 
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(|a, b| a.partial_cmp(b).unwrap());

@@ -35,7 +35,7 @@ pub use settings::{Profile, Settings};
 
 use model::Dockerfile;
 use rules::Context;
-use syntax::{parse, SyntaxError};
+use syntax::{parse, Parse, SyntaxError};
 
 /// The findings for one text.
 #[derive(Clone, Debug, Serialize)]
@@ -48,26 +48,32 @@ pub struct Report {
 /// Checks a Dockerfile: parse problems and rule findings, in source order.
 pub fn check(text: &str, settings: &Settings) -> Report {
     let parsed = parse(text);
-    let model = Dockerfile::new(&parsed);
-    let context = Context::new(&parsed, &model, settings);
-    let findings = rules::run_rules(&context);
-    Report { syntax_errors: parsed.errors.clone(), findings }
+    let findings = findings(&parsed, settings);
+    Report { syntax_errors: parsed.errors, findings }
+}
+
+/// The rule findings for a parsed text.
+fn findings(parsed: &Parse, settings: &Settings) -> Vec<Finding> {
+    let model = Dockerfile::new(parsed);
+    let context = Context::new(parsed, &model, settings);
+    rules::run_rules(&context)
 }
 
 /// Rewrites a Dockerfile: applies every fix the settings allow, round after round, until
 /// nothing is left to fix.
 pub fn fix(text: &str, settings: &Settings) -> FixOutcome {
-    fix::fix_text(text, settings, &|current| check(current, settings).findings)
+    fix::fix_text(text, settings, &|parsed| findings(parsed, settings))
 }
 
 /// Like [`fix`], but refuses a file BuildKit would refuse (syntax errors), unless `force`:
 /// rewriting a file whose structure is not what its author meant could make things worse.
 /// The CLI (`--force`) and the web page share this decision.
 pub fn fix_checked(text: &str, settings: &Settings, force: bool) -> Result<FixOutcome, Vec<SyntaxError>> {
+    let parsed = parse(text);
     let errors: Vec<SyntaxError> =
-        parse(text).errors.into_iter().filter(|e| e.severity == syntax::Severity::Error).collect();
+        parsed.errors.iter().filter(|e| e.severity == syntax::Severity::Error).cloned().collect();
     if !force && !errors.is_empty() {
         return Err(errors);
     }
-    Ok(fix(text, settings))
+    Ok(fix::fix_parsed(parsed, settings, &|parsed| findings(parsed, settings)))
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{Applicability, Candidate, Edit};
 use crate::rules::Category;
 use crate::settings::Settings;
-use crate::syntax::{parse, Severity, TextRange};
+use crate::syntax::{parse, Parse, Severity, TextRange};
 
 /// Upper bound on fix rounds; reaching it means some fix keeps re-triggering itself.
 pub const MAX_ROUNDS: usize = 20;
@@ -74,8 +74,8 @@ fn unterminated_heredoc_body(parsed: &crate::syntax::Parse) -> Option<usize> {
         .min()
 }
 
-fn error_count(text: &str) -> usize {
-    parse(text).errors.iter().filter(|e| e.severity == Severity::Error).count()
+fn error_count(parsed: &Parse) -> usize {
+    parsed.errors.iter().filter(|e| e.severity == Severity::Error).count()
 }
 
 /// Edits applied in one round, sorted, with running length changes: moves positions of the
@@ -115,26 +115,37 @@ impl<'e> Shifter<'e> {
     }
 }
 
-/// Applies fixes from `check` until none is left. `check` returns the findings of a text.
+/// Applies fixes from `check` until none is left. `check` returns the findings of a parsed
+/// text. Each text is parsed once: the parse that proves a round added no syntax error is the
+/// one the next round checks.
 pub fn fix_text(
     text: &str,
     settings: &Settings,
-    check: &dyn Fn(&str) -> Vec<crate::rules::Finding>,
+    check: &dyn Fn(&Parse) -> Vec<crate::rules::Finding>,
+) -> FixOutcome {
+    fix_parsed(parse(text), settings, check)
+}
+
+/// [`fix_text`] for a text already parsed.
+pub fn fix_parsed(
+    parsed: Parse,
+    settings: &Settings,
+    check: &dyn Fn(&Parse) -> Vec<crate::rules::Finding>,
 ) -> FixOutcome {
     let allowed = |a: Applicability| match a {
         Applicability::Safe => true,
         Applicability::Unsafe => settings.applies_unsafe_fixes(),
         Applicability::DisplayOnly => false,
     };
-    let mut current = text.to_string();
+    let mut parsed = parsed;
     let mut applied: Vec<AppliedFix> = Vec::new();
     let mut dropped: Vec<DroppedFix> = Vec::new();
     let mut rounds = 0;
     let mut converged = false;
     for round in 1..=MAX_ROUNDS {
-        let parsed = parse(&current);
+        let current = parsed.text();
         let swallowed_from = unterminated_heredoc_body(&parsed);
-        let mut candidates: Vec<Candidate> = check(&current)
+        let mut candidates: Vec<Candidate> = check(&parsed)
             .iter()
             .filter_map(Candidate::from_finding)
             .filter(|c| allowed(c.fix.applicability))
@@ -160,15 +171,16 @@ pub fn fix_text(
             converged = true;
             break;
         }
-        let base_errors = parsed.errors.iter().filter(|e| e.severity == Severity::Error).count();
+        let base_errors = error_count(&parsed);
         let mut chosen: Vec<&Candidate> = selected;
-        let (mut next, mut placed) = splice(&current, &chosen);
-        if error_count(&next) > base_errors {
+        let (mut next, mut placed) = splice(current, &chosen);
+        let mut next_parsed = parse(&next);
+        if error_count(&next_parsed) > base_errors {
             // Find the culprits one at a time and keep the rest.
             let mut keep = Vec::new();
             for candidate in chosen {
-                let (alone, _) = splice(&current, &[candidate]);
-                if error_count(&alone) > base_errors {
+                let (alone, _) = splice(current, &[candidate]);
+                if error_count(&parse(&alone)) > base_errors {
                     dropped.push(DroppedFix {
                         code: candidate.code,
                         title: candidate.fix.title.clone(),
@@ -179,10 +191,12 @@ pub fn fix_text(
                 }
             }
             chosen = keep;
-            (next, placed) = splice(&current, &chosen);
-            if error_count(&next) > base_errors {
+            (next, placed) = splice(current, &chosen);
+            next_parsed = parse(&next);
+            if error_count(&next_parsed) > base_errors {
                 chosen.truncate(1);
-                (next, placed) = splice(&current, &chosen);
+                (next, placed) = splice(current, &chosen);
+                next_parsed = parse(&next);
             }
         }
         if chosen.is_empty() || next == current {
@@ -212,10 +226,10 @@ pub fn fix_text(
                 output_ranges: ranges,
             });
         }
-        current = next;
+        parsed = next_parsed;
         rounds = round;
     }
-    FixOutcome { output: current, applied, dropped, rounds, converged }
+    FixOutcome { output: parsed.text().to_string(), applied, dropped, rounds, converged }
 }
 
 /// The isolation group of fixes that change the shape of the build (which stage is final).

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::rules::{Category, Finding};
 use crate::syntax::TextRange;
 
-pub use apply::{apply_edits, fix_text, AppliedFix, DroppedFix, FixOutcome, MAX_ROUNDS, STRUCTURE};
+pub use apply::{apply_edits, fix_parsed, fix_text, AppliedFix, DroppedFix, FixOutcome, MAX_ROUNDS, STRUCTURE};
 
 /// Replace `range` of the text with `content` (an insertion when the range is empty).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

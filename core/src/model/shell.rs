@@ -40,18 +40,46 @@ pub struct SimpleCommand {
     pub range: TextRange,
     /// What follows the command.
     pub connector: Connector,
+    /// [`Self::program_index`] and [`Self::runs_index`], found once when the command is read:
+    /// every rule asks for them, for every command.
+    #[serde(skip)]
+    program_at: Option<usize>,
+    #[serde(skip)]
+    runs_at: Option<usize>,
 }
 
+/// Shell reserved words that can stand before a command (`then apt-get ...`, `! grep ...`).
+pub const RESERVED_WORDS: &[&str] = &["!", "if", "then", "else", "elif", "do", "while", "until", "time"];
+
+/// Programs that run the rest of their line as a command (`sudo apt-get ...`).
+const WRAPPERS: &[&str] = &["sudo", "env", "exec", "command", "nohup"];
+
+/// Options of those wrappers that take a value as the next word (`sudo -u app ...`).
+const WRAPPER_VALUE_OPTIONS: &[&str] = &["-u", "-g", "-U", "-C", "-h", "-p", "-r", "-t", "-D", "-R", "-S"];
+
 impl SimpleCommand {
+    pub fn new(words: Vec<ShellWord>, range: TextRange, connector: Connector) -> SimpleCommand {
+        let program_at = words.iter().position(|w| !is_assignment(&w.text) && !is_redirection(&w.text));
+        let runs_at = find_runs_index(&words);
+        SimpleCommand { words, range, connector, program_at, runs_at }
+    }
+
     /// The program name without a leading path (`/usr/bin/apt-get` → `apt-get`), skipping
     /// environment assignments (`DEBIAN_FRONTEND=noninteractive apt-get ...`).
     pub fn program(&self) -> Option<&str> {
-        self.program_index().map(|i| self.words[i].text.rsplit('/').next().unwrap_or_default())
+        self.program_index().map(|i| basename(&self.words[i].text))
     }
 
     /// Index of the program word (after `VAR=value` assignments and redirections).
     pub fn program_index(&self) -> Option<usize> {
-        self.words.iter().position(|w| !is_assignment(&w.text) && !is_redirection(&w.text))
+        self.program_at
+    }
+
+    /// The index of the word that names the program the command runs. Unlike
+    /// [`Self::program_index`], this also skips reserved words (`then`, `do`, `!`) and
+    /// wrappers (`sudo`, `env`), so `if ...; then apt-get install x; fi` still shows `apt-get`.
+    pub fn runs_index(&self) -> Option<usize> {
+        self.runs_at
     }
 
     /// The words after the program.
@@ -106,6 +134,33 @@ pub fn ends_inside_quote(text: &str) -> bool {
         }
     }
     quote.is_some() || depth > 0
+}
+
+fn find_runs_index(words: &[ShellWord]) -> Option<usize> {
+    let mut i = 0;
+    let mut in_wrapper = false;
+    while i < words.len() {
+        let text = words[i].text.trim_start_matches('(');
+        if text.is_empty() || is_redirection(text) || is_assignment(text) || RESERVED_WORDS.contains(&text) {
+            i += 1;
+        } else if in_wrapper && text.starts_with('-') {
+            i += if WRAPPER_VALUE_OPTIONS.contains(&text) { 2 } else { 1 };
+        } else if WRAPPERS.contains(&basename(text)) {
+            in_wrapper = true;
+            i += 1;
+        } else {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// A path's last component: `apt-get` for `/usr/bin/apt-get`.
+pub fn basename(word: &str) -> &str {
+    match word.rfind('/') {
+        Some(slash) => &word[slash + 1..],
+        None => word,
+    }
 }
 
 /// `<<EOF`, `>file`, `2>&1`, `&>log`: words that redirect rather than name a program.
@@ -196,11 +251,11 @@ pub fn run_scripts(instruction: &Instruction, source: &str) -> Vec<Script> {
             } else {
                 let range = words.first().map_or(run.arguments_range, |w| w.range.cover(words.last().unwrap().range));
                 scripts.push(Script {
-                    commands: vec![SimpleCommand {
-                        words: words.clone().into_iter().map(|w| ShellWord { text: w.text, range: w.range }).collect(),
+                    commands: vec![SimpleCommand::new(
+                        words.iter().map(|w| ShellWord { text: w.text.clone(), range: w.range }).collect(),
                         range,
-                        connector: Connector::End,
-                    }],
+                        Connector::End,
+                    )],
                     range,
                     origin: ScriptOrigin::ExecForm,
                 });
@@ -235,7 +290,7 @@ pub fn split(text: &str, base: usize, map: &dyn Fn(usize, usize) -> TextRange) -
     let finish = |words: &mut Vec<ShellWord>, connector: Connector, commands: &mut Vec<SimpleCommand>| {
         if let (Some(first), Some(last)) = (words.first(), words.last()) {
             let range = first.range.cover(last.range);
-            commands.push(SimpleCommand { words: std::mem::take(words), range, connector });
+            commands.push(SimpleCommand::new(std::mem::take(words), range, connector));
         }
     };
     while i < bytes.len() {

@@ -3,7 +3,9 @@
 //! how to append a command to a RUN.
 
 use crate::fix::Edit;
-use crate::model::shell::{is_assignment, is_redirection, Connector, Script, ScriptOrigin, ShellWord, SimpleCommand};
+use crate::model::shell::{
+    basename, is_redirection, Connector, Script, ScriptOrigin, ShellWord, SimpleCommand, RESERVED_WORDS,
+};
 use crate::model::{Base, BaseRef, Dockerfile, ImageRef, Stage};
 use crate::syntax::{Arguments, Instruction, Keyword, TextRange, TokenKind, Word};
 
@@ -316,41 +318,10 @@ pub fn start_commands(model: &Dockerfile<'_>, stage: usize) -> StartCommands {
 
 // Shell commands, package managers and RUN scripts: what the hygiene rules share.
 
-/// Shell reserved words that can stand before a command (`then apt-get ...`, `! grep ...`).
-const RESERVED_WORDS: &[&str] = &["!", "if", "then", "else", "elif", "do", "while", "until", "time"];
-
-/// Programs that run the rest of their line as a command (`sudo apt-get ...`).
-const WRAPPERS: &[&str] = &["sudo", "env", "exec", "command", "nohup"];
-
-/// Options of those wrappers that take a value as the next word (`sudo -u app ...`).
-const WRAPPER_VALUE_OPTIONS: &[&str] = &["-u", "-g", "-U", "-C", "-h", "-p", "-r", "-t", "-D", "-R", "-S"];
-
-
-/// The index of the word that names the program a command runs. Unlike
-/// [`SimpleCommand::program`], this also skips reserved words (`then`, `do`, `!`) and wrappers
-/// (`sudo`, `env`), so `if ...; then apt-get install x; fi` still shows `apt-get`.
+/// The index of the word that names the program a command runs, past reserved words and
+/// wrappers (see [`SimpleCommand::runs_index`]).
 pub fn program_index(command: &SimpleCommand) -> Option<usize> {
-    let words = &command.words;
-    let mut i = 0;
-    let mut in_wrapper = false;
-    while i < words.len() {
-        let text = words[i].text.trim_start_matches('(');
-        if text.is_empty() || is_redirection(text) || is_assignment(text) || RESERVED_WORDS.contains(&text) {
-            i += 1;
-        } else if in_wrapper && text.starts_with('-') {
-            i += if WRAPPER_VALUE_OPTIONS.contains(&text) { 2 } else { 1 };
-        } else if WRAPPERS.contains(&basename(text)) {
-            in_wrapper = true;
-            i += 1;
-        } else {
-            return Some(i);
-        }
-    }
-    None
-}
-
-fn basename(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or_default()
+    command.runs_index()
 }
 
 /// The program a command runs, without its path or a subshell's `(`: `apt-get`, `cd`.

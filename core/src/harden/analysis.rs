@@ -399,28 +399,29 @@ fn rebase_java(ctx: &Context<'_>, stage: &Stage, start: &StartCommand, workdir: 
 }
 
 /// A command of the stage with the WORKDIR in force and the instruction it belongs to.
-pub struct StageCommand {
-    pub command: SimpleCommand,
-    pub workdir: Option<String>,
+pub struct StageCommand<'c> {
+    pub command: &'c SimpleCommand,
+    /// Shared by the commands of one WORKDIR: most stages have a few WORKDIRs and many commands.
+    pub workdir: Option<std::rc::Rc<str>>,
     pub instruction: usize,
     /// Whether positions inside the command are exact (not inside a JSON string).
     pub exact: bool,
 }
 
-fn stage_commands(ctx: &Context<'_>, stage: &Stage) -> Vec<StageCommand> {
-    let mut workdir: Option<String> = None;
+fn stage_commands<'c>(ctx: &'c Context<'_>, stage: &Stage) -> Vec<StageCommand<'c>> {
+    let mut workdir: Option<std::rc::Rc<str>> = None;
     let mut out = Vec::new();
     for &index in &stage.body {
         let instruction = ctx.model.instructions[index];
         if instruction.keyword == Keyword::Workdir {
             if let Arguments::Text(word) = &instruction.arguments {
-                workdir = Some(join_path(workdir.as_deref(), &word.text));
+                workdir = Some(join_path(workdir.as_deref(), &word.text).into());
             }
         }
         for script in &ctx.scripts[index] {
             for command in &script.commands {
                 out.push(StageCommand {
-                    command: command.clone(),
+                    command,
                     workdir: workdir.clone(),
                     instruction: index,
                     exact: script.origin != crate::model::shell::ScriptOrigin::ExecForm,
@@ -530,7 +531,7 @@ fn argv_of(ctx: &Context<'_>, instruction: &Instruction) -> Result<Vec<String>, 
                 ));
             }
             let commands = split(text, 0, &|a, b| TextRange::new(a, b));
-            Ok(commands.first().map(|c| c.words.iter().map(|w| w.text.clone()).collect()).unwrap_or_default())
+            Ok(commands.first().map(|c| c.words.iter().map(|w| w.text.to_string()).collect()).unwrap_or_default())
         }
         _ => Err(format!("`{}` has no command", ctx.text(instruction.code_range()))),
     }
@@ -566,7 +567,7 @@ fn flag_value(command: &SimpleCommand, names: &[&str]) -> Option<String> {
     for (i, word) in args.iter().enumerate() {
         for name in names {
             if word.text == *name {
-                return args.get(i + 1).map(|w| w.text.clone());
+                return args.get(i + 1).map(|w| w.text.to_string());
             }
             if let Some(value) = word.text.strip_prefix(&format!("{name}=")) {
                 return Some(value.to_string());

@@ -6,6 +6,7 @@
 //! newlines), honours quotes, escapes, `$(...)` and backticks well enough to not split inside
 //! them, and removes quotes from word values. Anything it cannot read stays inside a word.
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use crate::syntax::{Arguments, Instruction, Keyword, LogicalLine, TextRange};
@@ -14,7 +15,8 @@ use crate::syntax::{Arguments, Instruction, Keyword, LogicalLine, TextRange};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ShellWord {
     /// The value with quotes and escapes removed (`"a b"` → `a b`); `$VAR` kept as written.
-    pub text: String,
+    /// Words up to 24 bytes, nearly all of them, are stored inline without an allocation.
+    pub text: CompactString,
     /// Where it is written.
     pub range: TextRange,
 }
@@ -40,12 +42,13 @@ pub struct SimpleCommand {
     pub range: TextRange,
     /// What follows the command.
     pub connector: Connector,
-    /// [`Self::program_index`] and [`Self::runs_index`], found once when the command is read:
-    /// every rule asks for them, for every command.
+    /// [`Self::program_index`] and [`Self::runs_index`], each with where the program's name
+    /// starts in its word, found once when the command is read: every rule asks for them, for
+    /// every command.
     #[serde(skip)]
-    program_at: Option<usize>,
+    program_at: Option<(usize, usize)>,
     #[serde(skip)]
-    runs_at: Option<usize>,
+    runs_at: Option<(usize, usize)>,
 }
 
 /// Shell reserved words that can stand before a command (`then apt-get ...`, `! grep ...`).
@@ -59,27 +62,39 @@ const WRAPPER_VALUE_OPTIONS: &[&str] = &["-u", "-g", "-U", "-C", "-h", "-p", "-r
 
 impl SimpleCommand {
     pub fn new(words: Vec<ShellWord>, range: TextRange, connector: Connector) -> SimpleCommand {
-        let program_at = words.iter().position(|w| !is_assignment(&w.text) && !is_redirection(&w.text));
-        let runs_at = find_runs_index(&words);
+        let name_start = |text: &str, skip_parens: bool| {
+            let trimmed = if skip_parens { text.trim_start_matches('(') } else { text };
+            text.len() - basename(trimmed).len()
+        };
+        let program_at = words
+            .iter()
+            .position(|w| !is_assignment(&w.text) && !is_redirection(&w.text))
+            .map(|i| (i, name_start(&words[i].text, false)));
+        let runs_at = find_runs_index(&words).map(|i| (i, name_start(&words[i].text, true)));
         SimpleCommand { words, range, connector, program_at, runs_at }
     }
 
     /// The program name without a leading path (`/usr/bin/apt-get` → `apt-get`), skipping
     /// environment assignments (`DEBIAN_FRONTEND=noninteractive apt-get ...`).
     pub fn program(&self) -> Option<&str> {
-        self.program_index().map(|i| basename(&self.words[i].text))
+        self.program_at.map(|(i, from)| &self.words[i].text[from..])
     }
 
     /// Index of the program word (after `VAR=value` assignments and redirections).
     pub fn program_index(&self) -> Option<usize> {
-        self.program_at
+        self.program_at.map(|(i, _)| i)
     }
 
     /// The index of the word that names the program the command runs. Unlike
     /// [`Self::program_index`], this also skips reserved words (`then`, `do`, `!`) and
     /// wrappers (`sudo`, `env`), so `if ...; then apt-get install x; fi` still shows `apt-get`.
     pub fn runs_index(&self) -> Option<usize> {
-        self.runs_at
+        self.runs_at.map(|(i, _)| i)
+    }
+
+    /// The name of the program at [`Self::runs_index`], without its path or a subshell's `(`.
+    pub fn runs_name(&self) -> Option<&str> {
+        self.runs_at.map(|(i, from)| &self.words[i].text[from..])
     }
 
     /// The words after the program.
@@ -171,14 +186,12 @@ pub fn is_redirection(word: &str) -> bool {
 
 /// `NAME=value`: a shell variable assignment, not a program.
 pub fn is_assignment(word: &str) -> bool {
-    match word.split_once('=') {
-        Some((name, _)) => {
-            !name.is_empty()
-                && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        }
-        None => false,
+    // A byte scan: this runs for every word of every command.
+    let bytes = word.as_bytes();
+    if !bytes.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+        return false;
     }
+    bytes.iter().find(|b| !(b.is_ascii_alphanumeric() || **b == b'_')) == Some(&b'=')
 }
 
 /// A script and where it came from.
@@ -252,7 +265,7 @@ pub fn run_scripts(instruction: &Instruction, source: &str) -> Vec<Script> {
                 let range = words.first().map_or(run.arguments_range, |w| w.range.cover(words.last().unwrap().range));
                 scripts.push(Script {
                     commands: vec![SimpleCommand::new(
-                        words.iter().map(|w| ShellWord { text: w.text.clone(), range: w.range }).collect(),
+                        words.iter().map(|w| ShellWord { text: w.text.as_str().into(), range: w.range }).collect(),
                         range,
                         Connector::End,
                     )],
@@ -338,9 +351,9 @@ pub fn split(text: &str, base: usize, map: &dyn Fn(usize, usize) -> TextRange) -
 }
 
 /// Reads one word starting at `start`: returns its end offset and unquoted value.
-fn read_word(text: &str, start: usize) -> (usize, String) {
+fn read_word(text: &str, start: usize) -> (usize, CompactString) {
     let bytes = text.as_bytes();
-    let mut value = String::new();
+    let mut value = CompactString::const_new("");
     let mut i = start;
     while i < bytes.len() {
         let b = bytes[i];
@@ -395,9 +408,18 @@ fn read_word(text: &str, start: usize) -> (usize, String) {
                 i = close.min(bytes.len());
             }
             _ => {
-                let c = text[i..].chars().next().expect("in bounds");
-                value.push(c);
-                i += c.len_utf8();
+                // A run of ordinary bytes goes in at once: most words are nothing else, and
+                // this keeps them to one allocation. The bytes that end a run are ASCII, so
+                // runs end on character boundaries.
+                let run = bytes[i..]
+                    .iter()
+                    .position(|b| {
+                        matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b')' | b'\\' | b'\'' | b'"' | b'$' | b'`')
+                    })
+                    .unwrap_or(bytes.len() - i);
+                let end = if run == 0 { i + text[i..].chars().next().expect("in bounds").len_utf8() } else { i + run };
+                value.push_str(&text[i..end]);
+                i = end;
             }
         }
     }
@@ -432,7 +454,7 @@ mod tests {
         run_scripts(run, parsed.text())
             .into_iter()
             .flat_map(|s| s.commands)
-            .map(|c| (c.program().unwrap_or_default().to_string(), c.words.iter().map(|w| w.text.clone()).collect(), c.connector))
+            .map(|c| (c.program().unwrap_or_default().to_string(), c.words.iter().map(|w| w.text.to_string()).collect(), c.connector))
             .collect()
     }
 

@@ -224,7 +224,7 @@ pub fn chmod_of(command: &SimpleCommand) -> Option<Chmod<'_>> {
     let runs_others = matches!(command.program(), Some("find" | "xargs" | "sudo" | "doas" | "busybox" | "env"));
     let at = words
         .iter()
-        .position(|w| w.text.rsplit('/').next() == Some("chmod"))
+        .position(|w| w.text.ends_with("chmod") && basename(&w.text) == "chmod")
         .filter(|&at| at == 0 || runs_others)?;
     let mut recursive = false;
     let mut rest = &words[at + 1..];
@@ -326,7 +326,7 @@ pub fn program_index(command: &SimpleCommand) -> Option<usize> {
 
 /// The program a command runs, without its path or a subshell's `(`: `apt-get`, `cd`.
 pub fn program_name(command: &SimpleCommand) -> Option<&str> {
-    program_index(command).map(|i| basename(command.words[i].text.trim_start_matches('(')))
+    command.runs_name()
 }
 
 /// The words after the program.

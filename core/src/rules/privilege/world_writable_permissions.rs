@@ -137,14 +137,14 @@ fn command_mode(command: &SimpleCommand) -> Option<ModeUse<'_>> {
 fn mode_option(args: &[ShellWord]) -> Option<(String, &str, TextRange, Option<usize>)> {
     for (i, word) in args.iter().enumerate() {
         if let Some(mode) = word.text.strip_prefix("--mode=") {
-            return Some((word.text.clone(), mode, word.range, None));
+            return Some((word.text.to_string(), mode, word.range, None));
         }
         if word.text == "-m" || word.text == "--mode" {
             let value = args.get(i + 1)?;
             return Some((format!("{} {}", word.text, value.text), &value.text, value.range, Some(i + 1)));
         }
         if let Some(mode) = word.text.strip_prefix("-m").filter(|m| !m.is_empty() && !word.text.starts_with("--")) {
-            return Some((word.text.clone(), mode, word.range, None));
+            return Some((word.text.to_string(), mode, word.range, None));
         }
     }
     None

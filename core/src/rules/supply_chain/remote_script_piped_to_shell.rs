@@ -163,7 +163,7 @@ fn shell_script(name: &str, args: &[ShellWord]) -> Option<String> {
     let position = args.iter().position(|w| {
         w.text.strip_prefix('-').is_some_and(|o| !o.starts_with('-') && o.contains('c'))
     })?;
-    args.get(position + 1).map(|w| w.text.clone())
+    args.get(position + 1).map(|w| w.text.to_string())
 }
 
 /// Finds the pattern in a list of commands: `(fetcher, runner, range)`.

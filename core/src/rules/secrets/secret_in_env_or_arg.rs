@@ -148,45 +148,76 @@ fn base64url(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
-/// Starts of `prefix` in `value` that do not continue a longer word.
-fn starts<'v>(value: &'v str, prefix: &'v str) -> impl Iterator<Item = usize> + 'v {
-    value
-        .match_indices(prefix)
-        .map(|(i, _)| i)
-        .filter(move |&i| i == 0 || !base64url(value.as_bytes()[i - 1]))
+/// A token format: its prefix, the bytes that may follow it, and how many.
+struct TokenShape {
+    prefix: &'static str,
+    allowed: fn(u8) -> bool,
+    min: usize,
+    max: usize,
+    kind: &'static str,
+}
+
+const fn shape(prefix: &'static str, allowed: fn(u8) -> bool, min: usize, max: usize, kind: &'static str) -> TokenShape {
+    TokenShape { prefix, allowed, min, max, kind }
+}
+
+/// The token formats, the first listed winning when a value holds several.
+const TOKEN_SHAPES: &[TokenShape] = &[
+    shape("AKIA", upper_alnum, 16, 16, "an AWS access key id"),
+    shape("ASIA", upper_alnum, 16, 16, "an AWS access key id"),
+    shape("ghp_", alnum, 30, 255, "a GitHub token"),
+    shape("gho_", alnum, 30, 255, "a GitHub token"),
+    shape("ghu_", alnum, 30, 255, "a GitHub token"),
+    shape("ghs_", alnum, 30, 255, "a GitHub token"),
+    shape("ghr_", alnum, 30, 255, "a GitHub token"),
+    shape("github_pat_", base64url, 22, 255, "a GitHub token"),
+    shape("glpat-", base64url, 20, 255, "a GitLab token"),
+    shape("xoxa-", base64url, 10, 255, "a Slack token"),
+    shape("xoxb-", base64url, 10, 255, "a Slack token"),
+    shape("xoxp-", base64url, 10, 255, "a Slack token"),
+    shape("xoxo-", base64url, 10, 255, "a Slack token"),
+    shape("xoxs-", base64url, 10, 255, "a Slack token"),
+    shape("xoxr-", base64url, 10, 255, "a Slack token"),
+    shape("AIza", base64url, 35, 35, "a Google API key"),
+    shape("sk_live_", alnum, 16, 255, "a Stripe live key"),
+    shape("rk_live_", alnum, 16, 255, "a Stripe live key"),
+    shape("npm_", alnum, 36, 36, "an npm token"),
+];
+
+/// Offsets where a token can start: the start of the value, or after a byte that cannot be
+/// part of one. One pass over the value serves every format.
+fn token_starts(value: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = value.as_bytes();
+    (0..bytes.len()).filter(move |&i| i == 0 || !base64url(bytes[i - 1]))
 }
 
 /// What kind of credential a value looks like, if any.
 pub fn secret_shape(value: &str) -> Option<&'static str> {
-    let after = |i: usize, prefix: &str, allowed: fn(u8) -> bool| run(value, i + prefix.len(), allowed);
-    let found = |prefix: &'static str, allowed: fn(u8) -> bool, min: usize, max: usize| {
-        starts(value, prefix).any(|i| (min..=max).contains(&after(i, prefix, allowed)))
-    };
-    if ["AKIA", "ASIA"].iter().any(|p| found(p, upper_alnum, 16, 16)) {
-        return Some("an AWS access key id");
+    let mut best: Option<usize> = None;
+    let mut jwt = false;
+    for i in token_starts(value) {
+        // Every format starts with one of these (ASCII) letters, so `i` is a character
+        // boundary past this test.
+        if !matches!(value.as_bytes()[i], b'A' | b'g' | b'x' | b's' | b'r' | b'n' | b'e') {
+            continue;
+        }
+        let rest = &value[i..];
+        let limit = best.unwrap_or(TOKEN_SHAPES.len());
+        for (rank, shape) in TOKEN_SHAPES[..limit].iter().enumerate() {
+            if rest.starts_with(shape.prefix) && (shape.min..=shape.max).contains(&run(rest, shape.prefix.len(), shape.allowed)) {
+                best = Some(rank);
+                break;
+            }
+        }
+        jwt |= best.is_none() && rest.starts_with("eyJ") && is_jwt(rest);
     }
-    if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"].iter().any(|p| found(p, alnum, 30, 255)) || found("github_pat_", base64url, 22, 255) {
-        return Some("a GitHub token");
-    }
-    if found("glpat-", base64url, 20, 255) {
-        return Some("a GitLab token");
-    }
-    if ["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"].iter().any(|p| found(p, base64url, 10, 255)) {
-        return Some("a Slack token");
-    }
-    if found("AIza", base64url, 35, 35) {
-        return Some("a Google API key");
-    }
-    if ["sk_live_", "rk_live_"].iter().any(|p| found(p, alnum, 16, 255)) {
-        return Some("a Stripe live key");
-    }
-    if found("npm_", alnum, 36, 36) {
-        return Some("an npm token");
+    if let Some(rank) = best {
+        return Some(TOKEN_SHAPES[rank].kind);
     }
     if value.contains("-----BEGIN") && value.contains("PRIVATE KEY") {
         return Some("a private key");
     }
-    if starts(value, "eyJ").any(|i| is_jwt(&value[i..])) {
+    if jwt {
         return Some("a JSON Web Token");
     }
     if has_url_password(value) {

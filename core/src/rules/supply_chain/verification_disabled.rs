@@ -65,7 +65,12 @@ const INSECURE_OPTIONS: &[(&str, &[&str])] = &[
 
 /// Environment variables that turn verification off, and the values that do it.
 fn insecure_env(name: &str, value: &str) -> bool {
-    let value = value.trim().to_ascii_lowercase();
+    const NAMES: &[&str] =
+        &["NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY", "GIT_SSL_NO_VERIFY", "NPM_CONFIG_STRICT_SSL", "npm_config_strict_ssl", "CURL_INSECURE"];
+    if !NAMES.contains(&name) {
+        return false;
+    }
+    let value = unquote(value).trim().to_ascii_lowercase();
     match name {
         "NODE_TLS_REJECT_UNAUTHORIZED" => value == "0",
         "PYTHONHTTPSVERIFY" => value == "0",
@@ -82,7 +87,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         let effective = instruction.effective();
         if effective.keyword == Keyword::Env {
             if let Arguments::Pairs(pairs) = &effective.arguments {
-                for kv in pairs.iter().filter(|kv| insecure_env(&kv.key.text, &unquote(&kv.value.text))) {
+                for kv in pairs.iter().filter(|kv| insecure_env(&kv.key.text, &kv.value.text)) {
                     findings.push(ctx.finding(
                         &VerificationDisabled::META,
                         kv.key.range.cover(kv.value.range),
@@ -93,29 +98,43 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         }
         for (_, command) in commands(ctx, index) {
             let Some(program) = command.program() else { continue };
-            let words: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
-            let mut reason: Option<String> = None;
-            if let Some((_, options)) = INSECURE_OPTIONS.iter().find(|(p, _)| *p == program) {
-                if let Some(option) = words.iter().find(|w| options.iter().any(|o| w == &o || w.starts_with(&format!("{o}=")))) {
-                    reason = Some(format!("`{program} {option}` skips verification"));
-                }
-            }
-            let lowered: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
-            if program == "git" && lowered.iter().any(|w| w.contains("http.sslverify=false") || w.contains("sslverify false")) {
-                reason = Some("`git` with `http.sslVerify` false skips certificate checks".into());
-            }
-            if program == "git" && lowered.windows(2).any(|w| w[0].ends_with("http.sslverify") && w[1] == "false") {
-                reason = Some("`git config http.sslVerify false` skips certificate checks".into());
-            }
-            if matches!(program, "npm" | "yarn" | "pnpm") && lowered.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false") {
-                reason = Some(format!("`{program} config set strict-ssl false` skips certificate checks"));
-            }
-            if matches!(program, "pip" | "pip3") && lowered.iter().any(|w| w.starts_with("global.trusted-host")) {
-                reason = Some("pip is configured to trust a host without certificate checks".into());
-            }
+            let reason = insecure_option(program, command.args().iter().map(|w| w.text.as_str()))
+                .or_else(|| insecure_setting(program, command.args().iter().map(|w| w.text.as_str().to_ascii_lowercase())));
             if let Some(reason) = reason {
                 findings.push(ctx.finding(&VerificationDisabled::META, command.range, reason));
             }
         }
     }
+}
+
+/// A command-line option of `program` that skips verification (`curl -k`).
+fn insecure_option<'w>(program: &str, mut words: impl Iterator<Item = &'w str>) -> Option<String> {
+    let (_, options) = INSECURE_OPTIONS.iter().find(|(p, _)| *p == program)?;
+    let option = words.find(|w| {
+        options.iter().any(|o| w == o || w.strip_prefix(o).is_some_and(|rest| rest.starts_with('=')))
+    })?;
+    Some(format!("`{program} {option}` skips verification"))
+}
+
+/// A configuration command that turns verification off (`git config http.sslVerify false`).
+/// Only the programs that have such settings get their words lower-cased.
+fn insecure_setting(program: &str, words: impl Iterator<Item = String>) -> Option<String> {
+    if !matches!(program, "git" | "npm" | "yarn" | "pnpm" | "pip" | "pip3") {
+        return None;
+    }
+    let lowered: Vec<String> = words.collect();
+    let mut reason = None;
+    if program == "git" && lowered.iter().any(|w| w.contains("http.sslverify=false") || w.contains("sslverify false")) {
+        reason = Some("`git` with `http.sslVerify` false skips certificate checks".into());
+    }
+    if program == "git" && lowered.windows(2).any(|w| w[0].ends_with("http.sslverify") && w[1] == "false") {
+        reason = Some("`git config http.sslVerify false` skips certificate checks".into());
+    }
+    if matches!(program, "npm" | "yarn" | "pnpm") && lowered.windows(2).any(|w| w[0] == "strict-ssl" && w[1] == "false") {
+        reason = Some(format!("`{program} config set strict-ssl false` skips certificate checks"));
+    }
+    if matches!(program, "pip" | "pip3") && lowered.iter().any(|w| w.starts_with("global.trusted-host")) {
+        reason = Some("pip is configured to trust a host without certificate checks".into());
+    }
+    reason
 }

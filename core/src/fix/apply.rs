@@ -247,10 +247,12 @@ fn select(candidates: &[Candidate]) -> Vec<&Candidate> {
     let mut ordered: Vec<&Candidate> = candidates.iter().collect();
     ordered.sort_by_key(|c| (c.fix.span().start, c.fix.span().end, c.code));
     let mut chosen: Vec<&Candidate> = Vec::new();
-    // The edits of the picked fixes by (start, end). They never overlap (picked fixes do not
-    // even touch, and a fix's own edits do not overlap), so sorted by start their ends are
-    // sorted too: the last one starting at or before a range's end reaches furthest.
-    let mut taken: std::collections::BTreeSet<(usize, usize)> = std::collections::BTreeSet::new();
+    // The edits of the picked fixes by (start, end, after_others). They never overlap (picked
+    // fixes do not even touch, and a fix's own edits do not overlap), so sorted by start their
+    // ends are sorted too: the last one starting at or before a range's end reaches furthest.
+    // The one exception to "do not touch": an insertion marked `after_others` and an unmarked
+    // one at the same offset, whose order is settled.
+    let mut taken: std::collections::BTreeSet<(usize, usize, bool)> = std::collections::BTreeSet::new();
     let mut groups: std::collections::HashSet<&'static str> = std::collections::HashSet::new();
     for candidate in ordered {
         if candidate.fix.edits.is_empty() {
@@ -260,10 +262,21 @@ fn select(candidates: &[Candidate]) -> Vec<&Candidate> {
             continue;
         }
         let clash = candidate.fix.edits.iter().any(|b| {
-            taken.range(..=(b.range.end, usize::MAX)).next_back().is_some_and(|&(_, end)| end >= b.range.start)
+            let mut before = taken.range(..=(b.range.end, usize::MAX, true)).rev();
+            match before.next() {
+                None => false,
+                Some(&(start, end, marked))
+                    if b.range.is_empty() && start == end && end == b.range.start && marked != b.after_others =>
+                {
+                    // Two insertions at one offset in a known order: fine unless something
+                    // else touches the offset too.
+                    before.next().is_some_and(|&(_, end, _)| end >= b.range.start)
+                }
+                Some(&(_, end, _)) => end >= b.range.start,
+            }
         });
         if !clash {
-            taken.extend(candidate.fix.edits.iter().map(|e| (e.range.start, e.range.end)));
+            taken.extend(candidate.fix.edits.iter().map(|e| (e.range.start, e.range.end, e.after_others)));
             groups.extend(candidate.fix.isolation);
             chosen.push(candidate);
         }
@@ -278,7 +291,8 @@ fn splice(text: &str, chosen: &[&Candidate]) -> (String, Vec<Vec<TextRange>>) {
         .enumerate()
         .flat_map(|(i, c)| c.fix.edits.iter().map(move |e| (i, e)))
         .collect();
-    edits.sort_by_key(|(_, e)| (e.range.start, e.range.end));
+    // At one offset, an insertion marked `after_others` comes last.
+    edits.sort_by_key(|(_, e)| (e.range.start, e.range.end, e.after_others));
     let (out, placed) = apply_edits(text, &edits.iter().map(|(_, e)| *e).collect::<Vec<_>>());
     let mut per_fix = vec![Vec::new(); chosen.len()];
     for ((owner, _), range) in edits.iter().zip(placed) {

@@ -20,19 +20,32 @@ pub use apply::{apply_edits, fix_parsed, fix_text, AppliedFix, DroppedFix, FixOu
 pub struct Edit {
     pub range: TextRange,
     pub content: String,
+    /// For an insertion: it goes after any other fix's insertion at the same offset (see
+    /// [`Edit::after_others`]).
+    #[serde(skip)]
+    pub after_others: bool,
 }
 
 impl Edit {
     pub fn replace(range: TextRange, content: impl Into<String>) -> Edit {
-        Edit { range, content: content.into() }
+        Edit { range, content: content.into(), after_others: false }
     }
 
     pub fn insert(at: usize, content: impl Into<String>) -> Edit {
-        Edit { range: TextRange::empty(at), content: content.into() }
+        Edit { range: TextRange::empty(at), content: content.into(), after_others: false }
     }
 
     pub fn delete(range: TextRange) -> Edit {
-        Edit { range, content: String::new() }
+        Edit { range, content: String::new(), after_others: false }
+    }
+
+    /// Marks an insertion that must come after whatever other fixes insert at the same offset,
+    /// such as the `USER` switch, which must follow the steps that still need root. Two
+    /// insertions at one offset normally wait for separate rounds (their order would be a
+    /// guess); when exactly one of them is marked, their order is known and they share a round.
+    pub fn after_others(mut self) -> Edit {
+        self.after_others = self.range.is_empty();
+        self
     }
 }
 

@@ -105,7 +105,7 @@ fn known_user(ctx: &Context<'_>, stage_instructions: &[usize]) -> Option<String>
         for (_, command) in commands(ctx, index) {
             if matches!(command.program(), Some("useradd" | "adduser")) {
                 if let Some(last) = command.args().last().filter(|w| !w.text.starts_with('-') && usable_name(&w.text)) {
-                    found = Some(last.text.clone());
+                    found = Some(last.text.to_string());
                 }
             }
         }
@@ -147,7 +147,7 @@ fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
     if let Some(name) = known_user(ctx, &chain).or_else(|| facts.builtin_user.map(str::to_string)) {
         return Some(Fix::unsafe_edit(
             format!("Switch to the existing user `{name}`"),
-            vec![insert_line_after(ctx, last, &user(ctx, &name))],
+            vec![insert_line_after(ctx, last, &user(ctx, &name)).after_others()],
         ));
     }
     let settings = &ctx.settings.user;
@@ -155,13 +155,13 @@ fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
         let id = format!("{0}:{0}", settings.uid);
         return Some(Fix::unsafe_edit(
             format!("Run as uid {}", settings.uid),
-            vec![insert_line_after(ctx, last, &user(ctx, &id))],
+            vec![insert_line_after(ctx, last, &user(ctx, &id)).after_others()],
         ));
     }
     let create = create_user_command(facts.distro, &settings.name, settings.uid)?;
     let run = format!("{} {create}", keyword_like(ctx, last, "RUN"));
     Some(Fix::unsafe_edit(
         format!("Create the system user `{}` and switch to it", settings.name),
-        vec![insert_line_after(ctx, last, &format!("{run}{}{}", ctx.newline(), user(ctx, &settings.name)))],
+        vec![insert_line_after(ctx, last, &format!("{run}{}{}", ctx.newline(), user(ctx, &settings.name))).after_others()],
     ))
 }

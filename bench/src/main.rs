@@ -22,12 +22,6 @@
 //! binary end to end on generated trees of corpus files and reads each run's peak RSS from
 //! wait4(2). Every figure is the median of `--runs` runs. Output is Markdown.
 
-/// mimalloc instead of the system allocator: checking and fixing allocate many small strings
-/// and vectors, and glibc's malloc and free took a fifth of the time (measured with
-/// `dfharden-bench`). The core crate stays allocator-neutral for the web build.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

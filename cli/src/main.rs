@@ -3,12 +3,6 @@
 //! `main` is the single place the program exits: 0 when all is well, 1 when findings or
 //! changes were reported, 2 on an error. A closed pipe (`dfharden ... | head`) is not an error.
 
-/// mimalloc instead of the system allocator: checking and fixing allocate many small strings
-/// and vectors, and glibc's malloc and free took a fifth of the time (measured with
-/// `dfharden-bench`). The core crate stays allocator-neutral for the web build.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod args;
 mod commands;
 mod config;

@@ -172,7 +172,8 @@ fn find_runs_index(words: &[ShellWord]) -> Option<usize> {
 
 /// A path's last component: `apt-get` for `/usr/bin/apt-get`.
 pub fn basename(word: &str) -> &str {
-    match word.rfind('/') {
+    // A byte scan: words are short, and `rfind` costs more to set up than to run here.
+    match word.bytes().rposition(|b| b == b'/') {
         Some(slash) => &word[slash + 1..],
         None => word,
     }
@@ -298,12 +299,13 @@ fn logical_offset(logical: &LogicalLine, source: usize) -> usize {
 pub fn split(text: &str, base: usize, map: &dyn Fn(usize, usize) -> TextRange) -> Vec<SimpleCommand> {
     let bytes = text.as_bytes();
     let mut commands = Vec::new();
-    let mut words: Vec<ShellWord> = Vec::new();
+    // Most commands have a handful of words: start with room for them.
+    let mut words: Vec<ShellWord> = Vec::with_capacity(8);
     let mut i = 0;
     let finish = |words: &mut Vec<ShellWord>, connector: Connector, commands: &mut Vec<SimpleCommand>| {
         if let (Some(first), Some(last)) = (words.first(), words.last()) {
             let range = first.range.cover(last.range);
-            commands.push(SimpleCommand::new(std::mem::take(words), range, connector));
+            commands.push(SimpleCommand::new(std::mem::replace(words, Vec::with_capacity(8)), range, connector));
         }
     };
     while i < bytes.len() {
@@ -394,7 +396,7 @@ fn read_word(text: &str, start: usize) -> (usize, CompactString) {
                     }
                     j += 1;
                 }
-                value.push_str(&text[i + 1..j.min(bytes.len())].replace("\\\"", "\"").replace("\\\\", "\\"));
+                push_double_quoted(&mut value, &text[i + 1..j.min(bytes.len())]);
                 i = (j + 1).min(bytes.len());
             }
             b'$' if bytes.get(i + 1) == Some(&b'(') => {
@@ -424,6 +426,25 @@ fn read_word(text: &str, start: usize) -> (usize, CompactString) {
         }
     }
     (i, value)
+}
+
+/// The value of a double-quoted string's content: `\"` and `\\` lose their backslash.
+fn push_double_quoted(value: &mut CompactString, content: &str) {
+    let mut rest = content;
+    while let Some(at) = rest.find('\\') {
+        value.push_str(&rest[..at]);
+        match rest.as_bytes().get(at + 1) {
+            Some(b'"' | b'\\') => {
+                value.push_str(&rest[at + 1..at + 2]);
+                rest = &rest[at + 2..];
+            }
+            _ => {
+                value.push('\\');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    value.push_str(rest);
 }
 
 fn matching_paren(bytes: &[u8], open: usize) -> usize {

@@ -31,34 +31,39 @@ pub enum Target {
     Stdin,
 }
 
-/// Expands the paths into targets, in a stable order. Files named explicitly are taken as
-/// they are; directories are walked honouring `.gitignore`, `.ignore` and hidden files.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Target>> {
+/// Expands the paths into targets, in a stable order (sorted by path within a directory).
+/// Files named explicitly are taken as they are; directories are walked honouring
+/// `.gitignore`, `.ignore` and hidden files.
+///
+/// The targets come as a stream, found while earlier ones are being processed: a tree of a
+/// million files is never held as a list. Paths that do not exist are refused before any
+/// file is read.
+pub fn discover(paths: &[PathBuf]) -> Result<impl Iterator<Item = Target>> {
     let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
-    let mut targets = Vec::new();
-    for path in &paths {
+    if let Some(missing) = paths.iter().find(|p| p.as_path() != Path::new("-") && !p.exists()) {
+        bail!("{}: no such file or directory", missing.display());
+    }
+    Ok(paths.into_iter().flat_map(|path| -> Box<dyn Iterator<Item = Target>> {
         if path == Path::new("-") {
-            targets.push(Target::Stdin);
+            Box::new(std::iter::once(Target::Stdin))
         } else if path.is_dir() {
-            let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(path)
+            // Sorting each directory's entries by name walks the tree in path order.
+            let walk = ignore::WalkBuilder::new(&path)
                 .hidden(true)
                 .git_ignore(true)
                 .require_git(false)
-                .build()
-                .filter_map(|entry| entry.ok())
-                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-                .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name))
-                .map(|e| e.into_path())
-                .collect();
-            found.sort();
-            targets.extend(found.into_iter().map(Target::File));
-        } else if path.exists() {
-            targets.push(Target::File(path.clone()));
+                .sort_by_file_name(|a, b| a.cmp(b))
+                .build();
+            Box::new(
+                walk.filter_map(|entry| entry.ok())
+                    .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                    .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name))
+                    .map(|e| Target::File(e.into_path())),
+            )
         } else {
-            bail!("{}: no such file or directory", path.display());
+            Box::new(std::iter::once(Target::File(path)))
         }
-    }
-    Ok(targets)
+    }))
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     // Text and annotations are written as results arrive, in order, so memory does not grow
     // with the number of files; JSON and SARIF are one document and collect every file.
     let streaming = matches!(args.output_format, OutputFormat::Text | OutputFormat::Github);
-    process_each(&targets, shared.quiet, work, |result| -> Result<()> {
+    process_each(targets, shared.quiet, work, |result| -> Result<()> {
         let c = match result {
             Ok(c) => c,
             Err(e) => {

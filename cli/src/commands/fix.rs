@@ -51,8 +51,10 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         _ => Mode::Stdout,
     };
     let targets = discover(&shared.paths)?;
-    if mode == Mode::Stdout && targets.len() != 1 {
-        bail!("{} files to fix: choose --write, --diff or --check (standard output takes one file)", targets.len());
+    // Standard output takes one file. (Walking again to count is cheap next to fixing.)
+    if mode == Mode::Stdout && discover(&shared.paths)?.take(2).count() != 1 {
+        let count = discover(&shared.paths)?.count();
+        bail!("{count} files to fix: choose --write, --diff or --check (standard output takes one file)");
     }
     let unsafe_fixes = match (args.unsafe_fixes, args.no_unsafe_fixes) {
         (true, _) => Some(true),
@@ -74,7 +76,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     let mut changed_files = 0;
     // Results are written as they arrive, in order: memory does not grow with the file count.
     // The streams are locked per file, never while the workers (and the progress bar) run.
-    process_each(&targets, shared.quiet, work, |result| -> Result<()> {
+    process_each(targets, shared.quiet, work, |result| -> Result<()> {
         let mut out = anstream::stdout().lock();
         let mut err = anstream::stderr().lock();
         let fixed = match result {

@@ -42,26 +42,27 @@ const BATCH: usize = 256;
 
 /// Runs `work` on every target in parallel, a batch at a time, and hands each result to
 /// `sink` in the targets' order as soon as its batch is done: memory stays that of one batch
-/// however many files there are. On a terminal, long runs show a progress bar on standard
-/// error.
+/// however many files there are (the targets themselves are read from the stream a batch at
+/// a time). On a terminal, runs longer than a batch show a counter on standard error.
 pub fn process_each<T: Send>(
-    targets: &[Target],
+    targets: impl Iterator<Item = Target>,
     quiet: bool,
     work: impl Fn(&Target) -> T + Sync,
     mut sink: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
-    let show = !quiet && targets.len() >= 50 && std::io::stderr().is_terminal();
-    let bar = if show {
-        let bar = indicatif::ProgressBar::new(targets.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} Dockerfiles ({elapsed})")
-                .expect("valid template"),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    for batch in targets.chunks(BATCH) {
+    let mut targets = targets.peekable();
+    let mut bar = indicatif::ProgressBar::hidden();
+    let mut first = true;
+    while targets.peek().is_some() {
+        let batch: Vec<Target> = targets.by_ref().take(BATCH).collect();
+        if first && targets.peek().is_some() && !quiet && std::io::stderr().is_terminal() {
+            bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {pos} Dockerfiles ({elapsed})")
+                    .expect("valid template"),
+            );
+        }
+        first = false;
         let results: Vec<T> = batch
             .par_iter()
             .map(|target| {

@@ -26,7 +26,7 @@ const PIN_RULE: &str = "DH202";
 
 pub fn run(args: &PinArgs) -> Result<Outcome> {
     let shared = &args.shared;
-    let targets = discover(&shared.paths)?;
+    let targets: Vec<Target> = discover(&shared.paths)?.collect();
     if targets.contains(&Target::Stdin) && !args.lock_only {
         bail!("pin rewrites files in place: give paths, or use --lock-only with standard input");
     }

@@ -39,7 +39,7 @@ pub fn parse(text: &str) -> Parse {
         items,
         errors,
         escape,
-        line_index: LineIndex::new(text),
+        line_index: LineIndex::from_lines(text, &lines),
     }
 }
 

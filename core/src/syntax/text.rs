@@ -86,6 +86,16 @@ impl LineIndex {
         LineIndex { line_starts, checkpoints: std::sync::OnceLock::new() }
     }
 
+    /// The index for a text whose lines (`full` ranges, line endings included) are known:
+    /// the parser has them already, so the text is not scanned again.
+    pub(crate) fn from_lines(text: &str, lines: &[crate::syntax::lines::Line]) -> Self {
+        let bytes = text.as_bytes();
+        let mut line_starts = Vec::with_capacity(lines.len() + 1);
+        line_starts.push(0);
+        line_starts.extend(lines.iter().map(|l| l.full.end).filter(|&end| end > 0 && bytes[end - 1] == b'\n'));
+        LineIndex { line_starts, checkpoints: std::sync::OnceLock::new() }
+    }
+
     /// The 0-based line that contains `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
@@ -141,6 +151,15 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_from_the_parsers_lines_matches_a_fresh_scan() {
+        for text in ["", "a", "a\n", "a\r\nb", "\u{feff}FROM a\n\nRUN b\r\n", "\n\n", "x\ny\nz"] {
+            let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+            let lines = crate::syntax::lines::split_lines(text, start);
+            assert_eq!(LineIndex::from_lines(text, &lines).line_starts, LineIndex::new(text).line_starts, "{text:?}");
+        }
+    }
 
     #[test]
     fn line_col_counts_characters_and_utf16_units() {

@@ -40,6 +40,10 @@ pub struct SettingsResolver {
     by_source: Mutex<HashMap<Sources, Arc<Resolved>>>,
     configs: Mutex<HashMap<PathBuf, Arc<ConfigFile>>>,
     recent_dirs: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
+    /// What each recently seen directory holds or inherits: the nearest configuration and lock
+    /// file at or above it. Sibling directories share their parents' answers, so a new
+    /// directory costs a look at its own entries, not a walk to the root.
+    nearest: Mutex<HashMap<PathBuf, Sources>>,
 }
 
 /// Where a directory's settings come from: its configuration file and its lock file.
@@ -63,13 +67,16 @@ impl SettingsResolver {
             by_source: Mutex::default(),
             configs: Mutex::default(),
             recent_dirs: Mutex::default(),
+            nearest: Mutex::default(),
         }
     }
 
     /// The settings for a Dockerfile at `path` (a path for stdin too, via --stdin-filename).
     pub fn for_file(&self, path: &Path) -> Result<Arc<Resolved>> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
-        let dir = dir.canonicalize().unwrap_or(dir);
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        // Absolute without touching the file system (`canonicalize` costs a system call per
+        // component); `..` and `.` go so that the walk upwards meets each directory once.
+        let dir = normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
         if let Some(found) = self.recent_dirs.lock().expect("lock").get(&dir) {
             return Ok(found.clone());
         }
@@ -98,7 +105,7 @@ impl SettingsResolver {
         let config_path = match (&self.args.config, self.args.isolated) {
             (Some(explicit), _) => Some(explicit.clone()),
             (None, true) => None,
-            (None, false) => find_upwards(dir, CONFIG_NAMES),
+            (None, false) => self.nearest_files(dir).0,
         };
         let Some(path) = config_path else { return Ok((None, Arc::default())) };
         if let Some(config) = self.configs.lock().expect("lock").get(&path) {
@@ -115,8 +122,30 @@ impl SettingsResolver {
         match (&self.args.lock_file, &config.lock_file, config_path) {
             (Some(path), _, _) => Some(path.clone()),
             (None, Some(relative), Some(config)) => Some(config.parent().unwrap_or(Path::new(".")).join(relative)),
-            _ => find_upwards(dir, &[LOCK_NAME]),
+            _ => self.nearest_files(dir).1,
         }
+    }
+
+    /// The nearest configuration file and lock file at or above `dir` (absolute), remembered
+    /// for the directories on the way.
+    fn nearest_files(&self, dir: &Path) -> Sources {
+        if let Some(found) = self.nearest.lock().expect("lock").get(dir) {
+            return found.clone();
+        }
+        let own = |names: &[&str]| names.iter().map(|name| dir.join(name)).find(|p| p.is_file());
+        let (config, lock) = (own(CONFIG_NAMES), own(&[LOCK_NAME]));
+        let found = if config.is_some() && lock.is_some() {
+            (config, lock)
+        } else {
+            let above = dir.parent().map(|parent| self.nearest_files(parent)).unwrap_or_default();
+            (config.or(above.0), lock.or(above.1))
+        };
+        let mut nearest = self.nearest.lock().expect("lock");
+        if nearest.len() >= RECENT_DIRS {
+            nearest.clear();
+        }
+        nearest.insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     /// The settings from a configuration and a lock file, with the flags on top.
@@ -176,17 +205,17 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
     toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))
 }
 
-/// The first of `names` found in `dir` or its ancestors.
-pub fn find_upwards(dir: &Path, names: &[&str]) -> Option<PathBuf> {
-    let mut current = Some(dir);
-    while let Some(d) = current {
-        for name in names {
-            let candidate = d.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
+/// `path` without `.` and with each `..` taken back, lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
             }
+            other => out.push(other),
         }
-        current = d.parent();
     }
-    None
+    out
 }

@@ -8,7 +8,7 @@ use dfharden_core::render::{finding_line, github_annotation, sarif_log, FileRepo
 use dfharden_core::syntax::{LineIndex, Severity as SyntaxSeverity};
 use dfharden_core::{check, Report, ALL_RULES};
 
-use super::process_each;
+use super::{buffered, process_each, Stream};
 use crate::args::{CheckArgs, OutputFormat};
 use crate::config::SettingsResolver;
 use crate::discover::discover;
@@ -39,6 +39,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     // Text and annotations are written as results arrive, in order, so memory does not grow
     // with the number of files; JSON and SARIF are one document and collect every file.
     let streaming = matches!(args.output_format, OutputFormat::Text | OutputFormat::Github);
+    // One buffered writer: a file's lines go out in one write (the stream is locked only then).
+    let mut out = buffered(Stream::Stdout);
     process_each(targets, shared.quiet, work, |result| -> Result<()> {
         let c = match result {
             Ok(c) => c,
@@ -52,7 +54,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             || c.report.syntax_errors.iter().any(|e| e.severity == SyntaxSeverity::Error);
         totals.files += 1;
         if streaming {
-            let mut out = anstream::stdout().lock();
             match args.output_format {
                 OutputFormat::Github => {
                     let index = LineIndex::new(&c.text);
@@ -68,7 +69,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         }
         Ok(())
     })?;
-    let mut out = anstream::stdout().lock();
     match args.output_format {
         OutputFormat::Text => {
             if totals.findings > 0 {

@@ -7,7 +7,7 @@ use dfharden_core::render::{attributed_hunks, unified_diff};
 use dfharden_core::rules::rule_by_code;
 use dfharden_core::{fix_checked, FixOutcome};
 
-use super::process_each;
+use super::{buffered, process_each, Stream};
 use crate::args::FixArgs;
 use crate::config::SettingsResolver;
 use crate::discover::discover;
@@ -75,15 +75,17 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
     let mut failed = 0;
     let mut changed_files = 0;
     // Results are written as they arrive, in order: memory does not grow with the file count.
-    // The streams are locked per file, never while the workers (and the progress bar) run.
+    // Each file's output is buffered and written at once; the streams are locked only while
+    // writing, never while the workers (and the progress bar) run.
+    let mut out = buffered(Stream::Stdout);
+    let mut err = buffered(Stream::Stderr);
     process_each(targets, shared.quiet, work, |result| -> Result<()> {
-        let mut out = anstream::stdout().lock();
-        let mut err = anstream::stderr().lock();
         let fixed = match result {
             Ok(fixed) => fixed,
             Err(e) => {
                 failed += 1;
                 writeln!(err, "dfharden: error: {e:#}")?;
+                err.flush()?;
                 return Ok(());
             }
         };
@@ -123,6 +125,7 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
             write_explanation(&mut err, &name, &fixed)?;
         }
         out.flush()?;
+        err.flush()?;
         Ok(())
     })?;
     if failed > 0 {

@@ -36,6 +36,22 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
+/// Standard output or error with the colour choice anstream makes for it, buffered: what a
+/// file produces goes out in one write when flushed, not in a system call a line (anstream
+/// writes through to the stream, which is line-buffered).
+pub fn buffered(stream: Stream) -> anstream::AutoStream<Box<dyn std::io::Write + Send>> {
+    let (choice, raw): (_, Box<dyn std::io::Write + Send>) = match stream {
+        Stream::Stdout => (anstream::stdout().current_choice(), Box::new(std::io::BufWriter::new(std::io::stdout()))),
+        Stream::Stderr => (anstream::stderr().current_choice(), Box::new(std::io::BufWriter::new(std::io::stderr()))),
+    };
+    anstream::AutoStream::new(raw, choice)
+}
+
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// How many files are in flight at once in [`process_each`]: enough to keep every core busy,
 /// few enough that memory does not grow with the number of files.
 const BATCH: usize = 256;

@@ -447,10 +447,21 @@ fn push_double_quoted(value: &mut CompactString, content: &str) {
     value.push_str(rest);
 }
 
+/// The end of the `$(...)` whose `(` is at `open`: quoted text and escaped characters do
+/// not count (`$(printf ')')` is one substitution). Unclosed, it runs to the end of the text.
 fn matching_paren(bytes: &[u8], open: usize) -> usize {
     let mut depth = 0;
-    for (j, &b) in bytes.iter().enumerate().skip(open) {
-        match b {
+    let mut j = open;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 1,
+            b'\'' => j += bytes[j + 1..].iter().position(|&b| b == b'\'').map_or(bytes.len(), |k| k + 1),
+            b'"' => {
+                j += 1;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    j += if bytes[j] == b'\\' { 2 } else { 1 };
+                }
+            }
             b'(' => depth += 1,
             b')' => {
                 depth -= 1;
@@ -460,6 +471,7 @@ fn matching_paren(bytes: &[u8], open: usize) -> usize {
             }
             _ => {}
         }
+        j += 1;
     }
     bytes.len()
 }
@@ -516,6 +528,13 @@ mod tests {
         assert_eq!(commands[0].program(), Some("make"));
         assert_eq!(commands[0].words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["2>&1", "make", ">log", "2>&1"]);
         assert_eq!(commands[1].words.len(), 2);
+    }
+
+    #[test]
+    fn command_substitution_ends_at_its_own_paren() {
+        let commands = split("echo $(printf ')') done && rm x", 0, &|a, b| TextRange::new(a, b));
+        assert_eq!(commands[0].words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["echo", "$(printf ')')", "done"]);
+        assert_eq!(commands[1].program(), Some("rm"));
     }
 
     #[test]

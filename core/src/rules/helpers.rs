@@ -691,10 +691,11 @@ pub fn append_command(ctx: &Context<'_>, index: usize, command: &str) -> Option<
             line.split_whitespace().skip(1).any(|w| w.starts_with('-') && !w.starts_with("--") && w.contains('e'))
         }) || script.commands.iter().any(sets_errexit)
             || heredoc_shell_has_errexit(ctx, index);
-        return Some(Appended {
-            edit: Edit::insert(script.range.end, format!("{indent}{command}{}", ctx.newline())),
-            keeps_failures: errexit,
-        });
+        let line = format!("{indent}{command}{}", ctx.newline());
+        if !reads_back_as_last_command(&format!("{body}{line}"), command) {
+            return None;
+        }
+        return Some(Appended { edit: Edit::insert(script.range.end, line), keeps_failures: errexit });
     }
     let script = scripts.iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;
     // Inside an open quote the new command would be quoted text, never a command.
@@ -703,7 +704,21 @@ pub fn append_command(ctx: &Context<'_>, index: usize, command: &str) -> Option<
     }
     // After `cmd &` the new command would join the background job.
     let last = script.commands.last().filter(|c| c.connector != Connector::Background)?;
-    Some(Appended { edit: Edit::insert(last.range.end, format!(" && {command}")), keeps_failures: true })
+    let appended = format!(" && {command}");
+    let before = &ctx.source[script.range.start..last.range.end];
+    if !reads_back_as_last_command(&format!("{before}{appended}"), command) {
+        return None;
+    }
+    Some(Appended { edit: Edit::insert(last.range.end, appended), keeps_failures: true })
+}
+
+/// Whether `script`, which ends with the appended `command`, reads back with that command as
+/// its last one. An unbalanced `$(` or quote earlier in the script (which BuildKit accepts;
+/// the shell fails on it later) would make the new text part of a word: the fix would change
+/// nothing the rules can see and be proposed again, round after round.
+fn reads_back_as_last_command(script: &str, command: &str) -> bool {
+    let commands = crate::model::shell::split(script, 0, &|a, b| TextRange::new(a, b));
+    commands.last().is_some_and(|last| last.words.iter().map(|w| w.text.as_str()).eq(command.split_whitespace()))
 }
 
 /// `set -e`, `set -eux`, `set -o errexit`.

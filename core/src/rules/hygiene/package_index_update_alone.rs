@@ -104,6 +104,11 @@ fn merge_with_next(ctx: &Context<'_>, index: usize, command_end: usize) -> Optio
     if !ctx.source[command_end..this.code_range().end].trim().is_empty() {
         return None;
     }
+    // Inside an open quote or backtick, the next RUN would become quoted text, not commands.
+    let this_script = ctx.scripts[index].iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;
+    if crate::model::shell::ends_inside_quote(ctx.text(this_script.range)) {
+        return None;
+    }
     let script = ctx.scripts[index + 1].iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;
     let chained =
         script.commands.iter().all(|c| matches!(c.connector, Connector::And | Connector::Pipe | Connector::End));

@@ -284,6 +284,14 @@ fn is_shell(program: &str) -> bool {
     matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh")
 }
 
+/// The text the shell runs for `range` (source offsets inside a shell-form `RUN`): the logical
+/// line, without the continuations and the comment lines between them. A quote in such a
+/// comment line is not part of the script, so questions about quoting must ask this text.
+pub fn logical_text(instruction: &Instruction, range: TextRange) -> Option<&str> {
+    let logical = &instruction.logical;
+    logical.text.get(logical_offset(logical, range.start)..logical_offset(logical, range.end))
+}
+
 /// The logical-line offset of a source offset inside the instruction.
 fn logical_offset(logical: &LogicalLine, source: usize) -> usize {
     for &(l, s, len) in &logical.segments {

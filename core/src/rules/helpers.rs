@@ -698,14 +698,15 @@ pub fn append_command(ctx: &Context<'_>, index: usize, command: &str) -> Option<
         return Some(Appended { edit: Edit::insert(script.range.end, line), keeps_failures: errexit });
     }
     let script = scripts.iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;
+    let instruction = ctx.model.instructions[index];
     // Inside an open quote the new command would be quoted text, never a command.
-    if crate::model::shell::ends_inside_quote(ctx.text(script.range)) {
+    if crate::model::shell::ends_inside_quote(crate::model::shell::logical_text(instruction, script.range)?) {
         return None;
     }
     // After `cmd &` the new command would join the background job.
     let last = script.commands.last().filter(|c| c.connector != Connector::Background)?;
     let appended = format!(" && {command}");
-    let before = &ctx.source[script.range.start..last.range.end];
+    let before = crate::model::shell::logical_text(instruction, TextRange::new(script.range.start, last.range.end))?;
     if !reads_back_as_last_command(&format!("{before}{appended}"), command) {
         return None;
     }

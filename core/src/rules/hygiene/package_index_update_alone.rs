@@ -106,7 +106,7 @@ fn merge_with_next(ctx: &Context<'_>, index: usize, command_end: usize) -> Optio
     }
     // Inside an open quote or backtick, the next RUN would become quoted text, not commands.
     let this_script = ctx.scripts[index].iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;
-    if crate::model::shell::ends_inside_quote(ctx.text(this_script.range)) {
+    if crate::model::shell::ends_inside_quote(crate::model::shell::logical_text(this, this_script.range)?) {
         return None;
     }
     let script = ctx.scripts[index + 1].iter().find(|s| s.origin == ScriptOrigin::ShellForm)?;

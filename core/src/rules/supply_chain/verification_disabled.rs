@@ -65,18 +65,13 @@ const INSECURE_OPTIONS: &[(&str, &[&str])] = &[
 
 /// Environment variables that turn verification off, and the values that do it.
 fn insecure_env(name: &str, value: &str) -> bool {
-    const NAMES: &[&str] =
-        &["NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY", "GIT_SSL_NO_VERIFY", "NPM_CONFIG_STRICT_SSL", "npm_config_strict_ssl", "CURL_INSECURE"];
-    if !NAMES.contains(&name) {
-        return false;
-    }
-    let value = unquote(value).trim().to_ascii_lowercase();
+    // The value is unquoted and lower-cased only for the names that matter.
+    let value = || unquote(value).trim().to_ascii_lowercase();
     match name {
-        "NODE_TLS_REJECT_UNAUTHORIZED" => value == "0",
-        "PYTHONHTTPSVERIFY" => value == "0",
-        "GIT_SSL_NO_VERIFY" => !value.is_empty() && value != "0" && value != "false",
-        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => value == "false",
-        "CURL_INSECURE" => value == "1" || value == "true",
+        "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => value() == "0",
+        "GIT_SSL_NO_VERIFY" => !matches!(value().as_str(), "" | "0" | "false"),
+        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => value() == "false",
+        "CURL_INSECURE" => matches!(value().as_str(), "1" | "true"),
         _ => false,
     }
 }
@@ -98,8 +93,9 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         }
         for (_, command) in commands(ctx, index) {
             let Some(program) = command.program() else { continue };
-            let reason = insecure_option(program, command.args().iter().map(|w| w.text.as_str()))
-                .or_else(|| insecure_setting(program, command.args().iter().map(|w| w.text.as_str().to_ascii_lowercase())));
+            // A configuration setting names the problem more precisely than an option: it wins.
+            let reason = insecure_setting(program, command.args().iter().map(|w| w.text.as_str().to_ascii_lowercase()))
+                .or_else(|| insecure_option(program, command.args().iter().map(|w| w.text.as_str())));
             if let Some(reason) = reason {
                 findings.push(ctx.finding(&VerificationDisabled::META, command.range, reason));
             }

@@ -39,7 +39,6 @@ pub struct SettingsResolver {
     unsafe_fixes: Option<bool>,
     by_source: Mutex<HashMap<Sources, Arc<Resolved>>>,
     configs: Mutex<HashMap<PathBuf, Arc<ConfigFile>>>,
-    recent_dirs: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
     /// What each recently seen directory holds or inherits: the nearest configuration and lock
     /// file at or above it. Sibling directories share their parents' answers, so a new
     /// directory costs a look at its own entries, not a walk to the root.
@@ -66,7 +65,6 @@ impl SettingsResolver {
             unsafe_fixes,
             by_source: Mutex::default(),
             configs: Mutex::default(),
-            recent_dirs: Mutex::default(),
             nearest: Mutex::default(),
         }
     }
@@ -77,26 +75,14 @@ impl SettingsResolver {
         // Absolute without touching the file system (`canonicalize` costs a system call per
         // component); `..` and `.` go so that the walk upwards meets each directory once.
         let dir = normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
-        if let Some(found) = self.recent_dirs.lock().expect("lock").get(&dir) {
-            return Ok(found.clone());
-        }
         let (config_path, config) = self.config_for(&dir)?;
         let lock_path = self.lock_path(&dir, config_path.as_deref(), &config);
         let sources = (config_path, lock_path);
-        let known = self.by_source.lock().expect("lock").get(&sources).cloned();
-        let resolved = match known {
-            Some(resolved) => resolved,
-            None => {
-                let resolved = Arc::new(self.build(&config, sources.1.clone())?);
-                self.by_source.lock().expect("lock").insert(sources, resolved.clone());
-                resolved
-            }
-        };
-        let mut recent = self.recent_dirs.lock().expect("lock");
-        if recent.len() >= RECENT_DIRS {
-            recent.clear();
+        if let Some(resolved) = self.by_source.lock().expect("lock").get(&sources) {
+            return Ok(resolved.clone());
         }
-        recent.insert(dir, resolved.clone());
+        let resolved = Arc::new(self.build(&config, sources.1.clone())?);
+        self.by_source.lock().expect("lock").insert(sources, resolved.clone());
         Ok(resolved)
     }
 

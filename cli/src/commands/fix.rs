@@ -50,12 +50,14 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         (_, _, true) => Mode::Check,
         _ => Mode::Stdout,
     };
-    let targets = discover(&shared.paths)?;
-    // Standard output takes one file. (Walking again to count is cheap next to fixing.)
-    if mode == Mode::Stdout && discover(&shared.paths)?.take(2).count() != 1 {
-        let count = discover(&shared.paths)?.count();
+    // Standard output takes one file: look at the first two before any is fixed.
+    let mut found = discover(&shared.paths)?;
+    let head: Vec<_> = found.by_ref().take(2).collect();
+    if mode == Mode::Stdout && head.len() != 1 {
+        let count = head.len() + found.count();
         bail!("{count} files to fix: choose --write, --diff or --check (standard output takes one file)");
     }
+    let targets = head.into_iter().chain(found);
     let unsafe_fixes = match (args.unsafe_fixes, args.no_unsafe_fixes) {
         (true, _) => Some(true),
         (_, true) => Some(false),

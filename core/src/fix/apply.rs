@@ -128,7 +128,7 @@ pub fn fix_text(
 
 /// [`fix_text`] for a text already parsed.
 pub fn fix_parsed(
-    parsed: Parse,
+    mut parsed: Parse,
     settings: &Settings,
     check: &dyn Fn(&Parse) -> Vec<crate::rules::Finding>,
 ) -> FixOutcome {
@@ -137,7 +137,6 @@ pub fn fix_parsed(
         Applicability::Unsafe => settings.applies_unsafe_fixes(),
         Applicability::DisplayOnly => false,
     };
-    let mut parsed = parsed;
     let mut applied: Vec<AppliedFix> = Vec::new();
     let mut dropped: Vec<DroppedFix> = Vec::new();
     let mut rounds = 0;

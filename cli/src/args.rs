@@ -91,6 +91,14 @@ pub struct SharedArgs {
     /// Do not show a progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Answer end-of-life questions as of this day, YYYY-MM-DD (default: today, from the
+    /// system clock). For reproducible CI runs.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<dfharden_core::knowledge::Date>,
+}
+
+fn parse_date(text: &str) -> Result<dfharden_core::knowledge::Date, String> {
+    dfharden_core::knowledge::Date::parse(text).filter(|_| text.trim().len() == 10).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

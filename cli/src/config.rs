@@ -1,6 +1,9 @@
 //! Configuration: `dfharden.toml` (or `.dfharden.toml`) found upwards from each file, then
 //! overridden by command-line flags; digests from `dfharden.lock`.
 
+use std::io::Write as _;
+
+use dfharden_core::knowledge::{staleness, Date, DATA_CHECKED};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -36,6 +39,8 @@ pub struct ConfigFile {
 /// on the number of directories.
 pub struct SettingsResolver {
     args: SharedArgs,
+    /// The day end-of-life questions are answered for.
+    today: Date,
     unsafe_fixes: Option<bool>,
     by_source: Mutex<HashMap<Sources, Arc<Resolved>>>,
     configs: Mutex<HashMap<PathBuf, Arc<ConfigFile>>>,
@@ -59,9 +64,15 @@ pub struct Resolved {
 }
 
 impl SettingsResolver {
+    /// Also tells the user, once, when dfharden's image data is getting old.
     pub fn new(args: &SharedArgs, unsafe_fixes: Option<bool>) -> Self {
+        let today = args.today.or_else(|| Date::parse(&crate::lockfile::now_rfc3339())).unwrap_or(DATA_CHECKED);
+        if let Some(notice) = staleness(today) {
+            let _ = writeln!(anstream::stderr(), "dfharden: notice: {notice}");
+        }
         SettingsResolver {
             args: args.clone(),
+            today,
             unsafe_fixes,
             by_source: Mutex::default(),
             configs: Mutex::default(),
@@ -136,7 +147,7 @@ impl SettingsResolver {
 
     /// The settings from a configuration and a lock file, with the flags on top.
     fn build(&self, config: &ConfigFile, lock_path: Option<PathBuf>) -> Result<Resolved> {
-        let mut settings = Settings::default();
+        let mut settings = Settings { today: Some(self.today), ..Settings::default() };
         if let Some(v) = &config.select {
             settings.select = v.clone();
         }

@@ -20,6 +20,7 @@
 pub mod digests;
 pub mod fix;
 pub mod harden;
+pub mod knowledge;
 pub mod model;
 pub mod render;
 pub mod rules;

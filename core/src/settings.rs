@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::digests::DigestTable;
+use crate::knowledge::{Date, DATA_CHECKED};
 use crate::rules::{Category, RuleMeta};
 
 /// How much dfharden changes.
@@ -62,6 +63,10 @@ pub struct Settings {
     pub trusted_registries: Vec<String>,
     /// Known digests for image references: the `DigestSource` of core.
     pub digests: DigestTable,
+    /// Today, from the caller's clock (core has none): end-of-life findings and the choice of
+    /// final images depend on it. `None` reasons as of the day the image data was checked.
+    #[serde(skip)]
+    pub today: Option<Date>,
 }
 
 impl Default for Settings {
@@ -74,11 +79,17 @@ impl Default for Settings {
             user: UserSettings::default(),
             trusted_registries: DEFAULT_TRUSTED_REGISTRIES.iter().map(|s| s.to_string()).collect(),
             digests: DigestTable::default(),
+            today: None,
         }
     }
 }
 
 impl Settings {
+    /// The day end-of-life questions are answered for.
+    pub fn today(&self) -> Date {
+        self.today.unwrap_or(DATA_CHECKED)
+    }
+
     /// Whether unsafe fixes are applied.
     pub fn applies_unsafe_fixes(&self) -> bool {
         self.unsafe_fixes.unwrap_or(self.profile == Profile::Strict)

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::images::Runtime;
+use crate::knowledge::{final_image, Runtime};
 use crate::model::base::{facts_for_image, Distro};
 use crate::model::shell::{split, SimpleCommand};
 use crate::model::{form_of, Base, Dockerfile, Form, Stage};
@@ -47,6 +47,8 @@ pub struct Carry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BuildChange {
     pub at: usize,
+    /// How many bytes at `at` the insertion replaces (0: a pure insertion).
+    pub replaces: usize,
     pub insert: String,
     pub why: &'static str,
 }
@@ -154,7 +156,7 @@ impl DeclineKind {
             DeclineKind::RunsCommands
         } else if has("base image is") {
             DeclineKind::UnknownBase
-        } else if has("Alpine") || has("musl") || has("no distroless") || has("distroless Python image has") || has("the distroless image has Python") || has("exist for 17 and 21") || has("has no chiseled") || has("version of tag") {
+        } else if has("Alpine") || has("musl") || has("no distroless") || has("no minimal image") || has("distroless Python image has") || has("the distroless image has Python") || has("end of life") || has("version of tag") || has("Java version of") {
             DeclineKind::NoMatchingImage
         } else if has("no known build") || has("no build step of a known ecosystem") {
             DeclineKind::NoKnownBuild
@@ -232,7 +234,12 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
         Ecosystem::Python => python(&tag, &commands, &start, workdir.as_deref()),
         Ecosystem::Java => java(&tag, &start, workdir.as_deref()),
         Ecosystem::Dotnet => dotnet(&tag, &commands, &start, workdir.as_deref()),
-    };
+    }
+    .and_then(|plan| available(plan.runtime, ctx).map(|()| plan))
+    .map(|mut plan| {
+        plan.build_changes.extend(same_debian_release(stage, plan.runtime, ctx));
+        plan
+    });
     match result {
         Ok(plan) => Decision::Restructure(plan),
         Err(reason) => decline(Some(ecosystem), reason),
@@ -344,6 +351,9 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
         }
     };
     let ecosystem = ecosystem.expect("matched above");
+    if let Err(reason) = available(runtime, ctx) {
+        return decline(Some(ecosystem), reason);
+    }
     Decision::Rebase(RebasePlan { ecosystem, runtime, build_stage, user, cmd: None })
 }
 
@@ -390,12 +400,44 @@ fn rebase_java(ctx: &Context<'_>, stage: &Stage, start: &StartCommand, workdir: 
         Base::Image { image } => image.tag.clone().unwrap_or_default().to_ascii_lowercase(),
         _ => String::new(),
     };
-    let Some(version) = java_version(&tag).filter(|v| matches!(v, 17 | 21)) else {
-        return decline(Some(Ecosystem::Java), format!("the Java version of `{}` has no distroless image (17 and 21 do)", stage.base.written));
+    let Some(version) = java_version(&tag) else {
+        return decline(Some(Ecosystem::Java), format!("the Java version of `{}` is not known", stage.base.written));
     };
+    if let Err(reason) = available(Runtime::Java { version }, ctx) {
+        return decline(Some(Ecosystem::Java), reason);
+    }
     let jar_path = join_path(workdir, jar);
     let cmd = std::iter::once(jar_path).chain(argv[3..].iter().cloned()).collect();
     Decision::Rebase(RebasePlan { ecosystem: Ecosystem::Java, runtime: Runtime::Java { version }, build_stage, user, cmd: Some(cmd) })
+}
+
+/// Python packages with compiled parts link against the build stage's glibc: a build stage on
+/// an older Debian release than the final image is moved to the final image's release (the
+/// official Python images publish `-trixie` variants of every supported version).
+fn same_debian_release(stage: &Stage, runtime: Runtime, ctx: &Context<'_>) -> Option<BuildChange> {
+    let Runtime::Python { .. } = runtime else { return None };
+    let release = final_image(runtime, ctx.settings.today()).ok()?.debian?;
+    if release != 13 {
+        return None;
+    }
+    let why = "the build stage is pinned to Debian 13 like the distroless Python image, so that compiled packages find the same glibc";
+    let written = ctx.text(stage.base.range);
+    if written.contains("trixie") || written.contains('$') {
+        return None;
+    }
+    if let Some((at, old)) = ["bookworm", "bullseye", "buster"].iter().find_map(|c| written.find(&format!("-{c}")).map(|at| (at + 1, *c))) {
+        return Some(BuildChange { at: stage.base.range.start + at, replaces: old.len(), insert: "trixie".into(), why });
+    }
+    // No release in the tag: it follows the image's default, which moves with each Debian
+    // release; name the one the final image is built on.
+    let (_, tag) = written.split('@').next()?.rsplit_once(':')?;
+    let end = stage.base.range.start + written.split('@').next()?.len();
+    (!tag.contains('/')).then(|| BuildChange { at: end, replaces: 0, insert: "-trixie".into(), why })
+}
+
+/// Whether a current minimal image exists for `runtime` (never one past its end of life).
+fn available(runtime: Runtime, ctx: &Context<'_>) -> Result<(), String> {
+    final_image(runtime, ctx.settings.today()).map(|_| ()).map_err(|no| no.describe(runtime))
 }
 
 /// A command of the stage with the WORKDIR in force and the instruction it belongs to.
@@ -635,6 +677,7 @@ fn go(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand], start: &Start
             let go_word = &build.command.words[build.command.program_index().unwrap_or(0)];
             build_changes.push(BuildChange {
                 at: go_word.range.start,
+                replaces: 0,
                 insert: "CGO_ENABLED=0 ".into(),
                 why: "a static binary runs on distroless/static, which has no C library",
             });
@@ -721,9 +764,6 @@ fn node(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
         return Err("the Node.js build runs on Alpine (musl): native modules it builds would not load on the distroless (glibc) image".into());
     }
     let version = leading_number(tag).ok_or_else(|| format!("the Node.js version of tag `{tag}` is not a number"))?;
-    if !matches!(version, 20 | 22) {
-        return Err(format!("there is no distroless Node.js {version} image (20 and 22 exist)"));
-    }
     let argv = &start.argv;
     let program = argv[0].rsplit('/').next().unwrap_or_default();
     if program != "node" {
@@ -751,10 +791,10 @@ fn python(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: O
         return Err("the Python build runs on Alpine (musl): compiled packages would not load on the distroless (glibc) image".into());
     }
     let minor = tag.strip_prefix("3.").and_then(leading_number).ok_or_else(|| {
-        format!("the Python version of tag `{tag}` is not known; the distroless image has Python 3.11")
+        format!("the Python version of tag `{tag}` is not known; the distroless image has Python 3.13")
     })?;
-    if minor != 11 {
-        return Err(format!("the build uses Python 3.{minor}; the distroless Python image has 3.11, and installed packages must match it"));
+    if minor != 13 {
+        return Err(format!("the build uses Python 3.{minor}; the distroless Python image has 3.13, and installed packages must match it"));
     }
     for c in commands {
         let program = c.command.program().unwrap_or_default();
@@ -772,7 +812,7 @@ fn python(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: O
     let argv = &start.argv;
     let program = argv[0].rsplit('/').next().unwrap_or_default();
     let cmd: Vec<String> = match program {
-        "python" | "python3" | "python3.11" => argv[1..].to_vec(),
+        "python" | "python3" | "python3.13" => argv[1..].to_vec(),
         "gunicorn" | "uvicorn" | "hypercorn" | "waitress-serve" | "celery" | "flask" => {
             let module = if program == "waitress-serve" { "waitress" } else { program };
             ["-m".to_string(), module.to_string()].into_iter().chain(argv[1..].iter().cloned()).collect()
@@ -783,7 +823,7 @@ fn python(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: O
     if workdir == "/" {
         return Err("the app lives in `/`: copying the whole filesystem is not a minimal image".into());
     }
-    let site = "/usr/local/lib/python3.11/site-packages".to_string();
+    let site = "/usr/local/lib/python3.13/site-packages".to_string();
     Ok(AppPlan {
         ecosystem: Ecosystem::Python,
         runtime: Runtime::Python { minor },
@@ -810,9 +850,6 @@ fn java_version(tag: &str) -> Option<u32> {
 
 fn java(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
     let version = java_version(tag).ok_or_else(|| format!("the Java version of tag `{tag}` is not known"))?;
-    if !matches!(version, 17 | 21) {
-        return Err(format!("the build uses Java {version}; distroless Java images exist for 17 and 21"));
-    }
     let argv = &start.argv;
     if argv[0].rsplit('/').next() != Some("java") || argv.get(1).map(String::as_str) != Some("-jar") {
         return Err(format!("the app starts with `{}`; the distroless Java image runs `java -jar APP.jar` (JVM options go in JAVA_TOOL_OPTIONS)", argv.join(" ")));
@@ -839,9 +876,6 @@ fn java(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
 
 fn dotnet(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
     let version = leading_number(tag).ok_or_else(|| format!("the .NET version of tag `{tag}` is not known"))?;
-    if version < 8 {
-        return Err(format!(".NET {version} has no chiseled image; 8 and later do"));
-    }
     let publish = commands
         .iter()
         .rev()
@@ -887,7 +921,9 @@ mod tests {
         let cases = [
             ("a Windows image: distroless images are Linux only", DeclineKind::Windows),
             ("the entrypoint `/e.sh` is a shell script: a distroless image has no shell", DeclineKind::NeedsShell),
-            ("the build uses Python 3.12; the distroless Python image has 3.11, and installed packages must match it", DeclineKind::NoMatchingImage),
+            ("the build uses Python 3.12; the distroless Python image has 3.13, and installed packages must match it", DeclineKind::NoMatchingImage),
+            ("no minimal image exists for Node.js 20 (22, 24 and 26 have one)", DeclineKind::NoMatchingImage),
+            ("the minimal image for .NET 8 (`x`) reached its end of life on 2026-11-10", DeclineKind::NoMatchingImage),
             ("the app starts with `npm start`; the distroless Node.js image has only `node`", DeclineKind::StartTool),
             ("`go build` has no `-o`: the binary's name and place are not known", DeclineKind::ArtifactUnknown),
             ("the final stage runs commands (RUN), which need a shell", DeclineKind::RunsCommands),

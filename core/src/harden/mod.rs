@@ -9,13 +9,13 @@
 //! (DH601, DH602) report both outcomes; the in-place hardening of a kept image is the work of
 //! the ordinary rules (non-root user, setuid bits, caches).
 //!
-//! The final image comes from the table in [`images`], the same for the CLI and the web page.
+//! The final image comes from the table in [`crate::knowledge::final_images`], the same for the
+//! CLI and the web page, and is never one past its end of life.
 
 pub mod analysis;
-pub mod images;
 pub mod rewrite;
 pub mod runtime;
 
 pub use analysis::{analyse, AppPlan, DeclineKind, Decision, Ecosystem};
-pub use images::{final_image, FinalImage, Runtime, TABLE_CHECKED};
+pub use crate::knowledge::{final_image, FinalImage, Runtime};
 pub use runtime::{advise, RuntimeAdvice};

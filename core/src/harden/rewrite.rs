@@ -6,7 +6,7 @@
 //! moves to the final stage, copied byte for byte where it stays valid; ENV lines are copied.
 
 use super::analysis::AppPlan;
-use super::images::FinalImage;
+use crate::knowledge::FinalImage;
 use crate::fix::Edit;
 use crate::rules::helpers::exec_form;
 use crate::model::Stage;
@@ -39,14 +39,15 @@ pub fn edits(ctx: &Context<'_>, stage: &Stage, plan: &AppPlan, image: &FinalImag
     let name = build_stage_name(ctx, stage);
     let mut edits = Vec::new();
 
-    // 1. Name the build stage.
+    // 1. Build changes (`CGO_ENABLED=0`, a tag suffix): first, so that a change at the end
+    // of the base reference stays in front of the stage name inserted there too.
+    for change in &plan.build_changes {
+        edits.push(Edit::replace(crate::syntax::TextRange::new(change.at, change.at + change.replaces), change.insert.clone()));
+    }
+    // 2. Name the build stage.
     if stage.name.is_none() {
         let as_kw = if ctx.text(from.keyword_range).chars().all(|c| c.is_ascii_lowercase()) { "as" } else { "AS" };
         edits.push(Edit::insert(stage.base.range.end, format!(" {as_kw} {name}")));
-    }
-    // 2. Build changes (e.g. CGO_ENABLED=0).
-    for change in &plan.build_changes {
-        edits.push(Edit::insert(change.at, change.insert.clone()));
     }
     // 3. Move runtime metadata out of the build stage; remember what to re-emit.
     let mut carried_text: Vec<String> = Vec::new();

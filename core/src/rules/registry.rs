@@ -31,6 +31,7 @@ rules! {
     supply_chain::add_url_without_checksum::AddUrlWithoutChecksum,
     supply_chain::remote_script_piped_to_shell::RemoteScriptPipedToShell,
     supply_chain::verification_disabled::VerificationDisabled,
+    supply_chain::base_image_end_of_life::BaseImageEndOfLife,
     hygiene::apt_install_without_no_install_recommends::AptInstallWithoutNoInstallRecommends,
     hygiene::apt_lists_not_removed::AptListsNotRemoved,
     hygiene::distribution_upgrade::DistributionUpgrade,

@@ -64,7 +64,7 @@ rule! {
 /// DH603
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Decision::Rebase(plan) = ctx.structure().clone() else { return };
-    let Some(image) = final_image(plan.runtime) else { return };
+    let Ok(image) = final_image(plan.runtime, ctx.settings.today()) else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];
     let message = format!(
@@ -75,7 +75,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         stage.base.written,
         image.why
     );
-    let mut edits = vec![Edit::replace(stage.base.range, image.reference.clone())];
+    let mut edits = vec![Edit::replace(stage.base.range, image.reference)];
     let user_line = format!("{} {}", keyword_like(ctx, from, "USER"), image.user);
     match plan.user {
         UserChange::Keep => {}

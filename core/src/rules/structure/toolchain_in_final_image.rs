@@ -65,7 +65,7 @@ rule! {
 /// DH601
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Decision::Restructure(plan) = ctx.structure().clone() else { return };
-    let Some(image) = final_image(plan.runtime) else { return };
+    let Ok(image) = final_image(plan.runtime, ctx.settings.today()) else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];
     let message = format!(

@@ -91,6 +91,15 @@ pub struct SharedArgs {
     /// Do not show a progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// The build context (default: each Dockerfile's directory, as `docker build -f` from
+    /// there). dfharden reads the start script an ENTRYPOINT or CMD runs from it, honouring
+    /// .dockerignore, to see whether the image needs root to start.
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+    /// Add a USER even where the start cannot be seen (an unread start script, no CMD or
+    /// ENTRYPOINT). Check first that the image needs no root to start.
+    #[arg(long)]
+    pub force_user: bool,
     /// Answer end-of-life questions as of this day, YYYY-MM-DD (default: today, from the
     /// system clock). For reproducible CI runs.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -98,7 +107,9 @@ pub struct SharedArgs {
 }
 
 fn parse_date(text: &str) -> Result<dfharden_core::knowledge::Date, String> {
-    dfharden_core::knowledge::Date::parse(text).filter(|_| text.trim().len() == 10).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
+    dfharden_core::knowledge::Date::parse(text)
+        .filter(|_| text.trim().len() == 10)
+        .ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

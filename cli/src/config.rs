@@ -66,7 +66,10 @@ pub struct Resolved {
 impl SettingsResolver {
     /// Also tells the user, once, when dfharden's image data is getting old.
     pub fn new(args: &SharedArgs, unsafe_fixes: Option<bool>) -> Self {
-        let today = args.today.or_else(|| Date::parse(&crate::lockfile::now_rfc3339())).unwrap_or(DATA_CHECKED);
+        let today = args
+            .today
+            .or_else(|| Date::parse(&crate::lockfile::now_rfc3339()))
+            .unwrap_or(DATA_CHECKED);
         if let Some(notice) = staleness(today) {
             let _ = writeln!(anstream::stderr(), "dfharden: notice: {notice}");
         }
@@ -82,7 +85,10 @@ impl SettingsResolver {
 
     /// The settings for a Dockerfile at `path` (a path for stdin too, via --stdin-filename).
     pub fn for_file(&self, path: &Path) -> Result<Arc<Resolved>> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         // Absolute without touching the file system (`canonicalize` costs a system call per
         // component); `..` and `.` go so that the walk upwards meets each directory once.
         let dir = normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
@@ -93,7 +99,10 @@ impl SettingsResolver {
             return Ok(resolved.clone());
         }
         let resolved = Arc::new(self.build(&config, sources.1.clone())?);
-        self.by_source.lock().expect("lock").insert(sources, resolved.clone());
+        self.by_source
+            .lock()
+            .expect("lock")
+            .insert(sources, resolved.clone());
         Ok(resolved)
     }
 
@@ -104,21 +113,33 @@ impl SettingsResolver {
             (None, true) => None,
             (None, false) => self.nearest_files(dir).0,
         };
-        let Some(path) = config_path else { return Ok((None, Arc::default())) };
+        let Some(path) = config_path else {
+            return Ok((None, Arc::default()));
+        };
         if let Some(config) = self.configs.lock().expect("lock").get(&path) {
             return Ok((Some(path), config.clone()));
         }
         let config = Arc::new(read_config(&path)?);
-        self.configs.lock().expect("lock").insert(path.clone(), config.clone());
+        self.configs
+            .lock()
+            .expect("lock")
+            .insert(path.clone(), config.clone());
         Ok((Some(path), config))
     }
 
     /// The lock file for `dir`: the flag, else the configuration's `lock-file`, else the
     /// nearest `dfharden.lock` upwards.
-    fn lock_path(&self, dir: &Path, config_path: Option<&Path>, config: &ConfigFile) -> Option<PathBuf> {
+    fn lock_path(
+        &self,
+        dir: &Path,
+        config_path: Option<&Path>,
+        config: &ConfigFile,
+    ) -> Option<PathBuf> {
         match (&self.args.lock_file, &config.lock_file, config_path) {
             (Some(path), _, _) => Some(path.clone()),
-            (None, Some(relative), Some(config)) => Some(config.parent().unwrap_or(Path::new(".")).join(relative)),
+            (None, Some(relative), Some(config)) => {
+                Some(config.parent().unwrap_or(Path::new(".")).join(relative))
+            }
             _ => self.nearest_files(dir).1,
         }
     }
@@ -129,12 +150,20 @@ impl SettingsResolver {
         if let Some(found) = self.nearest.lock().expect("lock").get(dir) {
             return found.clone();
         }
-        let own = |names: &[&str]| names.iter().map(|name| dir.join(name)).find(|p| p.is_file());
+        let own = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        };
         let (config, lock) = (own(CONFIG_NAMES), own(&[LOCK_NAME]));
         let found = if config.is_some() && lock.is_some() {
             (config, lock)
         } else {
-            let above = dir.parent().map(|parent| self.nearest_files(parent)).unwrap_or_default();
+            let above = dir
+                .parent()
+                .map(|parent| self.nearest_files(parent))
+                .unwrap_or_default();
             (config.or(above.0), lock.or(above.1))
         };
         let mut nearest = self.nearest.lock().expect("lock");
@@ -147,7 +176,10 @@ impl SettingsResolver {
 
     /// The settings from a configuration and a lock file, with the flags on top.
     fn build(&self, config: &ConfigFile, lock_path: Option<PathBuf>) -> Result<Resolved> {
-        let mut settings = Settings { today: Some(self.today), ..Settings::default() };
+        let mut settings = Settings {
+            today: Some(self.today),
+            ..Settings::default()
+        };
         if let Some(v) = &config.select {
             settings.select = v.clone();
         }
@@ -185,6 +217,7 @@ impl SettingsResolver {
         if let Some(uid) = args.uid {
             settings.user.uid = uid;
         }
+        settings.user.force |= args.force_user;
         if let Some(registries) = &args.trusted_registries {
             settings.trusted_registries = registries.clone();
         }
@@ -193,12 +226,16 @@ impl SettingsResolver {
         } else {
             settings.digests = DigestTable::new();
         }
-        Ok(Resolved { settings, lock_path })
+        Ok(Resolved {
+            settings,
+            lock_path,
+        })
     }
 }
 
 fn read_config(path: &Path) -> Result<ConfigFile> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))
 }
 

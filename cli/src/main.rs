@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod config;
+mod context;
 mod discover;
 mod input;
 mod lockfile;
@@ -47,7 +48,11 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
         let kind = cause
             .downcast_ref::<io::Error>()
             .map(io::Error::kind)
-            .or_else(|| cause.downcast_ref::<serde_json::Error>().and_then(|e| e.io_error_kind()));
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|e| e.io_error_kind())
+            });
         kind == Some(io::ErrorKind::BrokenPipe)
     })
 }

@@ -35,8 +35,8 @@ fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     }
 }
 
-const ALPINE: &str = "FROM alpine:3.20\nRUN apk add curl\nCMD [\"curl\", \"--version\"]\n";
-const CLEAN: &str = "FROM gcr.io/distroless/static-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
+const ALPINE: &str = "FROM alpine:3.22\nRUN apk add curl\nCMD [\"curl\", \"--version\"]\n";
+const CLEAN: &str = "FROM gcr.io/distroless/static-debian13:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
 
 #[test]
 fn check_text_reports_findings_and_exits_1() {

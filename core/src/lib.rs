@@ -50,7 +50,10 @@ pub struct Report {
 pub fn check(text: &str, settings: &Settings) -> Report {
     let parsed = parse(text);
     let findings = findings(&parsed, settings);
-    Report { syntax_errors: parsed.errors, findings }
+    Report {
+        syntax_errors: parsed.errors,
+        findings,
+    }
 }
 
 /// The rule findings for a parsed text.
@@ -69,12 +72,32 @@ pub fn fix(text: &str, settings: &Settings) -> FixOutcome {
 /// Like [`fix`], but refuses a file BuildKit would refuse (syntax errors), unless `force`:
 /// rewriting a file whose structure is not what its author meant could make things worse.
 /// The CLI (`--force`) and the web page share this decision.
-pub fn fix_checked(text: &str, settings: &Settings, force: bool) -> Result<FixOutcome, Vec<SyntaxError>> {
+pub fn fix_checked(
+    text: &str,
+    settings: &Settings,
+    force: bool,
+) -> Result<FixOutcome, Vec<SyntaxError>> {
     let parsed = parse(text);
-    let errors: Vec<SyntaxError> =
-        parsed.errors.iter().filter(|e| e.severity == syntax::Severity::Error).cloned().collect();
+    let errors: Vec<SyntaxError> = parsed
+        .errors
+        .iter()
+        .filter(|e| e.severity == syntax::Severity::Error)
+        .cloned()
+        .collect();
     if !force && !errors.is_empty() {
         return Err(errors);
     }
-    Ok(fix::fix_parsed(parsed, settings, &|parsed| findings(parsed, settings)))
+    Ok(fix::fix_parsed(parsed, settings, &|parsed| {
+        findings(parsed, settings)
+    }))
+}
+
+/// The build-context files (paths relative to the context root) that would show how the
+/// final image starts: the CLI reads them and passes them back in [`Settings::context`].
+pub fn context_files_wanted(text: &str) -> Vec<String> {
+    let parsed = parse(text);
+    let model = Dockerfile::new(&parsed);
+    let settings = Settings::default();
+    let context = Context::new(&parsed, &model, &settings);
+    harden::start::context_files_wanted(&context)
 }

@@ -25,13 +25,20 @@ pub enum Profile {
 pub struct UserSettings {
     pub name: String,
     pub uid: u32,
+    /// Add a `USER` even where the start cannot be seen (a start script that was not read,
+    /// no CMD or ENTRYPOINT), after checking by hand that the image needs no root to start.
+    pub force: bool,
 }
 
 impl Default for UserSettings {
     /// `nonroot`, uid/gid 65532: the account distroless and Chainguard images ship, so the same
     /// identity works whether the final stage is distroless or hardened in place.
     fn default() -> Self {
-        UserSettings { name: "nonroot".to_string(), uid: 65532 }
+        UserSettings {
+            name: "nonroot".to_string(),
+            uid: 65532,
+            force: false,
+        }
     }
 }
 
@@ -67,6 +74,23 @@ pub struct Settings {
     /// final images depend on it. `None` reasons as of the day the image data was checked.
     #[serde(skip)]
     pub today: Option<Date>,
+    /// Files of the build context the caller read for core (start scripts): input, not a
+    /// choice, but carried here so that every entry point keeps its signature.
+    #[serde(skip)]
+    pub context: BuildContext,
+}
+
+/// Files of the build context, by path relative to its root (as `.dockerignore` writes them).
+/// Core cannot read files: the CLI reads the ones [`crate::harden::start::context_files_wanted`]
+/// names, the page takes what the user adds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildContext {
+    pub files: std::collections::BTreeMap<String, String>,
+    /// Files that were read and are programs, not scripts (an ELF binary): they run directly.
+    pub binaries: std::collections::BTreeSet<String>,
+    /// Whether a build context was read at all (a file missing from a context that was read
+    /// is not there; one missing because none was given may well be).
+    pub read: bool,
 }
 
 impl Default for Settings {
@@ -77,9 +101,13 @@ impl Default for Settings {
             profile: Profile::Strict,
             unsafe_fixes: None,
             user: UserSettings::default(),
-            trusted_registries: DEFAULT_TRUSTED_REGISTRIES.iter().map(|s| s.to_string()).collect(),
+            trusted_registries: DEFAULT_TRUSTED_REGISTRIES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             digests: DigestTable::default(),
             today: None,
+            context: BuildContext::default(),
         }
     }
 }
@@ -111,7 +139,11 @@ impl Settings {
         self.select
             .iter()
             .chain(&self.ignore)
-            .filter(|s| !crate::rules::ALL_RULES.iter().any(|r| selector_matches(s, r.meta)))
+            .filter(|s| {
+                !crate::rules::ALL_RULES
+                    .iter()
+                    .any(|r| selector_matches(s, r.meta))
+            })
             .cloned()
             .collect()
     }

@@ -15,7 +15,7 @@ after(async () => {
 
 test('shows the parsed instructions of a pasted Dockerfile', async () => {
   const { page, log, context } = await openPage(browser, server.url);
-  const text = 'FROM alpine:3.20\nRUN <<EOF\napk add curl\nEOF\nCOPY --chown=app . /app\nCMD ["/app/run"]\n';
+  const text = 'FROM alpine:3.22\nRUN <<EOF\napk add curl\nEOF\nCOPY --chown=app . /app\nCMD ["/app/run"]\n';
   await setSource(page, text);
   await waitAnalyzed(page, text);
   await page.locator('#tab-instructions').click();
@@ -100,7 +100,7 @@ test('usable by keyboard: labelled controls, buttons, a sensible focus order, vi
 test('a finding far down selects its text in the editor and scrolls it, line numbers following', async () => {
   const { page, context } = await openPage(browser, server.url);
   const filler = Array.from({ length: 200 }, (_, i) => `# comment ${i}`).join('\n');
-  const text = `FROM alpine:3.20\n${filler}\nRUN apk add curl\n`;
+  const text = `FROM alpine:3.22\n${filler}\nRUN apk add curl\n`;
   await page.locator('#source').evaluate((area, t) => {
     area.value = t;
     area.dispatchEvent(new InputEvent('input', { bubbles: true }));
@@ -121,7 +121,7 @@ test('the result follows typing after a 250 ms pause, not on every keystroke', a
   const { page, context } = await openPage(browser, server.url, { setup: (p) => p.clock.install() });
   const generation = async () => Number(await page.locator('#results').getAttribute('data-generation'));
   const start = await generation();
-  await page.locator('#source').fill('FROM alpine:3.20\n');
+  await page.locator('#source').fill('FROM alpine:3.22\n');
   await page.locator('#source').press('End');
   for (const key of 'RUN apk add curl'.split('')) {
     await page.keyboard.type(key);
@@ -132,7 +132,7 @@ test('the result follows typing after a 250 ms pause, not on every keystroke', a
   await page.clock.runFor(100);
   assert.equal(await page.locator('#results').getAttribute('data-pending'), 'true', 'still waiting after 200 ms');
   await page.clock.runFor(100);
-  await waitAnalyzed(page, 'FROM alpine:3.20\nRUN apk add curl');
+  await waitAnalyzed(page, 'FROM alpine:3.22\nRUN apk add curl');
   assert.equal(await generation(), start + 1, 'one analysis for the whole burst');
   assert.match(await page.locator('#diff').textContent(), /apk add --no-cache curl/);
   await context.close();

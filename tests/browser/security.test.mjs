@@ -19,7 +19,7 @@ const SCRIPT = '<script>alert(1)</script>';
 const IMG = '"><img src=x onerror=alert(1)>';
 const HOSTILE = [
   `# ${SCRIPT}`,
-  'FROM alpine:3.20',
+  'FROM alpine:3.22',
   `LABEL description="${SCRIPT}"`,
   `RUN echo '${IMG}' && apk add curl`,
   `ENV API_TOKEN=${IMG}`,

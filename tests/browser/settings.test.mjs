@@ -104,7 +104,7 @@ test('a pasted digest table pins base images, as a lock file does for the CLI', 
 test('a download right after typing (before the debounce fires) has the new text\'s rewrite', async () => {
   // A fake clock: the debounce timer fires only when the test says so.
   const { page, context } = await openPage(browser, server.url, { setup: (p) => p.clock.install() });
-  const text = 'FROM alpine:3.20\nRUN apk add curl jq\nCMD ["jq"]\n';
+  const text = 'FROM alpine:3.22\nRUN apk add curl jq\nCMD ["jq"]\n';
   await setSource(page, text);
   assert.equal(await page.locator('#results').getAttribute('data-pending'), 'true', 'the debounce is still running');
   const downloaded = await downloadOf(page, '#download-output');

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stand-in base images for the image tests, built offline from the Debian mirror apt uses, and
 # a Distribution registry on 127.0.0.1 that serves them under their usual names
-# (docker.io/library/golang:1.19, gcr.io/distroless/static-debian12:nonroot...).
+# (docker.io/library/golang:1.26, gcr.io/distroless/static-debian13:nonroot...).
 #
 # Everything lives under $IMAGES_HOME (default: target/images). Idempotent: finished steps are
 # skipped. Sourced by run.sh; can also be run alone to prepare a machine.
@@ -120,13 +120,13 @@ digest_of() {
 }
 
 # ---------------------------------------------------------------- images
-ROOTFS=$IMAGES_HOME/rootfs/bookworm
+ROOTFS=$IMAGES_HOME/rootfs/trixie
 
 debian_rootfs() {
   [ -x "$ROOTFS/bin/sh" ] && return 0
-  say "debootstrap bookworm (minbase) from $(mirror)"
+  say "debootstrap trixie (minbase) from $(mirror)"
   rm -rf "$ROOTFS"
-  debootstrap --variant=minbase bookworm "$ROOTFS" "$(mirror)" >"$IMAGES_HOME/logs/debootstrap.log" 2>&1 \
+  debootstrap --variant=minbase trixie "$ROOTFS" "$(mirror)" >"$IMAGES_HOME/logs/debootstrap.log" 2>&1 \
     || { tail -20 "$IMAGES_HOME/logs/debootstrap.log" >&2; return 1; }
   chroot "$ROOTFS" apt-get clean
   rm -rf "$ROOTFS"/var/lib/apt/lists/*
@@ -135,36 +135,36 @@ debian_rootfs() {
 push() { buildah push -q --tls-verify=false "$1" "docker://$1" >/dev/null; }
 
 debian_image() {
-  in_registry library/debian bookworm-slim && return 0
-  say "image debian:bookworm-slim"
+  in_registry library/debian trixie-slim && return 0
+  say "image debian:trixie-slim"
   local c m
   c=$(buildah from scratch); m=$(buildah mount "$c")
   tar -C "$ROOTFS" -cf - . | tar -C "$m" -xpf - --numeric-owner
   buildah umount "$c" >/dev/null
   buildah config --os linux --arch amd64 --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd '["bash"]' "$c"
-  buildah commit -q --rm "$c" "$REGISTRY/library/debian:bookworm-slim" >/dev/null
-  push "$REGISTRY/library/debian:bookworm-slim"
+  buildah commit -q --rm "$c" "$REGISTRY/library/debian:trixie-slim" >/dev/null
+  push "$REGISTRY/library/debian:trixie-slim"
 }
 
 golang_image() {
-  in_registry library/golang 1.19 && return 0
-  say "image golang:1.19 (Debian's golang-go 1.19)"
+  in_registry library/golang 1.26 && return 0
+  say "image golang:1.26 (a stand-in: Debian 13's golang-go, Go 1.24)"
   local c
-  c=$(buildah from -q "$REGISTRY/library/debian:bookworm-slim")
+  c=$(buildah from -q "$REGISTRY/library/debian:trixie-slim")
   # The only step with network access: apt from the Debian mirror, in the host's namespace.
   buildah run --isolation chroot --network host "$c" -- sh -c \
     'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null && apt-get clean && rm -rf /var/lib/apt/lists/* && mkdir -p /go/bin' \
     >"$IMAGES_HOME/logs/golang.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/golang.log" >&2; return 1; }
   buildah config --env GOPATH=/go --env PATH=/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --workingdir /go --cmd '["bash"]' "$c"
-  buildah commit -q --rm "$c" "$REGISTRY/library/golang:1.19" >/dev/null
-  push "$REGISTRY/library/golang:1.19"
+  buildah commit -q --rm "$c" "$REGISTRY/library/golang:1.26" >/dev/null
+  push "$REGISTRY/library/golang:1.26"
 }
 
 # A distroless-like static image: /etc/passwd with nonroot (65532), CA bundle, tzdata, /tmp;
 # no shell, no libc. Published as a two-platform index, like the real one.
 distroless_static_image() {
-  in_registry distroless/static-debian12 nonroot && return 0
-  say "image distroless/static-debian12:nonroot (two-platform index)"
+  in_registry distroless/static-debian13 nonroot && return 0
+  say "image distroless/static-debian13:nonroot (two-platform index)"
   local c m arch list
   c=$(buildah from scratch); m=$(buildah mount "$c")
   mkdir -p "$m"/etc/ssl/certs "$m"/home/nonroot "$m"/root "$m"/tmp "$m"/usr/share
@@ -180,10 +180,10 @@ distroless_static_image() {
   for arch in amd64 arm64; do
     buildah config --os linux --arch "$arch" --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       --user 65532:65532 --workingdir /home/nonroot "$c"
-    buildah commit -q "$c" "$REGISTRY/distroless/static-debian12:nonroot-$arch" >/dev/null
-    buildah manifest add "$list" "containers-storage:$REGISTRY/distroless/static-debian12:nonroot-$arch" >/dev/null
+    buildah commit -q "$c" "$REGISTRY/distroless/static-debian13:nonroot-$arch" >/dev/null
+    buildah manifest add "$list" "containers-storage:$REGISTRY/distroless/static-debian13:nonroot-$arch" >/dev/null
   done
-  buildah manifest push -q --all --tls-verify=false "$list" "docker://$REGISTRY/distroless/static-debian12:nonroot" >/dev/null
+  buildah manifest push -q --all --tls-verify=false "$list" "docker://$REGISTRY/distroless/static-debian13:nonroot" >/dev/null
   buildah rm "$c" >/dev/null
 }
 
@@ -198,7 +198,7 @@ prepare_base_images() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   prepare_base_images
-  for ref in "library/debian bookworm-slim" "library/golang 1.19" "distroless/static-debian12 nonroot"; do
+  for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot"; do
     set -- $ref; echo "$1:$2 $(digest_of "$1" "$2")"
   done
 fi

@@ -51,18 +51,18 @@ lock_file() {
 version = 1
 
 [[image]]
-reference = "docker.io/library/golang:1.19"
-digest = "$(digest_of library/golang 1.19)"
+reference = "docker.io/library/golang:1.26"
+digest = "$(digest_of library/golang 1.26)"
 resolved-at = "2026-01-01T00:00:00Z"
 
 [[image]]
-reference = "docker.io/library/debian:bookworm-slim"
-digest = "$(digest_of library/debian bookworm-slim)"
+reference = "docker.io/library/debian:trixie-slim"
+digest = "$(digest_of library/debian trixie-slim)"
 resolved-at = "2026-01-01T00:00:00Z"
 
 [[image]]
-reference = "gcr.io/distroless/static-debian12:nonroot"
-digest = "$(digest_of distroless/static-debian12 nonroot)"
+reference = "gcr.io/distroless/static-debian13:nonroot"
+digest = "$(digest_of distroless/static-debian13 nonroot)"
 resolved-at = "2026-01-01T00:00:00Z"
 LOCK
 }
@@ -142,10 +142,10 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 # A single-stage Go build: restructured onto distroless/static.
 mkdir -p "$WORK/src-go-web" && cp "$ROOT/examples/go-web/Dockerfile" "$WORK/src-go-web/"
 test_app go-web "$WORK/src-go-web" no
-grep -q "^FROM gcr.io/distroless/static-debian12:nonroot@sha256:" "$WORK/go-web/Dockerfile.hardened" \
+grep -q "^FROM gcr.io/distroless/static-debian13:nonroot@sha256:" "$WORK/go-web/Dockerfile.hardened" \
   && pass "go-web: final stage moved to distroless" || fail "go-web: final stage not distroless"
 # A shell-script entrypoint on Debian: hardened in place.
 test_app in-place "$ROOT/tests/images/in-place" yes
-grep -q "^FROM debian:bookworm-slim@sha256:" "$WORK/in-place/Dockerfile.hardened" \
+grep -q "^FROM debian:trixie-slim@sha256:" "$WORK/in-place/Dockerfile.hardened" \
   && pass "in-place: Debian base kept (the entrypoint is a shell script)" || fail "in-place: base not kept"
 finish

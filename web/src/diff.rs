@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn blocks_mark_changed_words_and_match_hunks() {
-        let before = "FROM alpine:3.20\nRUN apk add curl\nCMD x\n";
+        let before = "FROM alpine:3.22\nRUN apk add curl\nCMD x\n";
         let outcome = fix(before, &Settings::default());
         let hunks = attributed_hunks(before, &outcome);
         let blocks = blocks(before, &outcome.output, &hunks);

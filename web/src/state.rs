@@ -414,7 +414,7 @@ mod tests {
 
     #[test]
     fn switching_a_rule_off_removes_its_change() {
-        let text = "FROM alpine:3.20\nRUN apk add curl\n";
+        let text = "FROM alpine:3.22\nRUN apk add curl\n";
         let state = Rc::new(State::new(Some(Session { source: text.into(), form: Form::default() })));
         assert!(state.analysis.outcome.output.contains("--no-cache"));
         let state = state.reduce(Action::SetRule("DH305".into(), false));

@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn one_rule_per_step_ending_at_the_full_output() {
-        let steps = check_steps("FROM alpine:3.20\nRUN apk add curl\nCMD x", &Settings::default());
+        let steps = check_steps("FROM alpine:3.22\nRUN apk add curl\nCMD x", &Settings::default());
         let codes: Vec<_> = steps.iter().map(|s| s.code).collect();
         assert!(codes.contains(&"DH305") && codes.len() >= 2, "{codes:?}");
         let apk = steps.iter().find(|s| s.code == "DH305").unwrap();

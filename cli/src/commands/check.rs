@@ -2,9 +2,11 @@
 
 use std::io::Write;
 
-use anyhow::Result;
 use anstyle::{AnsiColor, Style};
-use dfharden_core::render::{finding_line, github_annotation, sarif_log, FileReport, JsonReport, Location, SarifInput};
+use anyhow::Result;
+use dfharden_core::render::{
+    finding_line, github_annotation, sarif_log, FileReport, JsonReport, Location, SarifInput,
+};
 use dfharden_core::syntax::{LineIndex, Severity as SyntaxSeverity};
 use dfharden_core::{check, Report, ALL_RULES};
 
@@ -29,8 +31,18 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let work = |target: &crate::discover::Target| -> Result<Checked> {
         let source = read_target(target, shared.stdin_filename.as_deref())?;
         let resolved = resolver.for_file(&source.name)?;
-        let report = check(&source.text, &resolved.settings);
-        Ok(Checked { name: display_path(&source.name), text: source.text, report })
+        let settings = crate::context::with_context(
+            &resolved.settings,
+            &source.text,
+            source.path.as_deref(),
+            shared.context.as_deref(),
+        );
+        let report = check(&source.text, &settings);
+        Ok(Checked {
+            name: display_path(&source.name),
+            text: source.text,
+            report,
+        })
     };
     let mut failed = false;
     let mut any = false;
@@ -38,7 +50,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let mut checked = Vec::new();
     // Text and annotations are written as results arrive, in order, so memory does not grow
     // with the number of files; JSON and SARIF are one document and collect every file.
-    let streaming = matches!(args.output_format, OutputFormat::Text | OutputFormat::Github);
+    let streaming = matches!(
+        args.output_format,
+        OutputFormat::Text | OutputFormat::Github
+    );
     // One buffered writer: a file's lines go out in one write (the stream is locked only then).
     let mut out = buffered(Stream::Stdout);
     process_each(targets, shared.quiet, work, |result| -> Result<()> {
@@ -51,14 +66,21 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             }
         };
         any |= !c.report.findings.is_empty()
-            || c.report.syntax_errors.iter().any(|e| e.severity == SyntaxSeverity::Error);
+            || c.report
+                .syntax_errors
+                .iter()
+                .any(|e| e.severity == SyntaxSeverity::Error);
         totals.files += 1;
         if streaming {
             match args.output_format {
                 OutputFormat::Github => {
                     let index = LineIndex::new(&c.text);
                     for f in &c.report.findings {
-                        writeln!(out, "{}", github_annotation(&c.name, &Location::of(&c.text, &index, f.range), f))?;
+                        writeln!(
+                            out,
+                            "{}",
+                            github_annotation(&c.name, &Location::of(&c.text, &index, f.range), f)
+                        )?;
                     }
                 }
                 _ => write_text(&mut out, &c, &mut totals)?,
@@ -83,7 +105,14 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         OutputFormat::Json => {
             let files = checked
                 .iter()
-                .map(|c| FileReport::new(&c.name, &c.text, &c.report.syntax_errors, &c.report.findings))
+                .map(|c| {
+                    FileReport::new(
+                        &c.name,
+                        &c.text,
+                        &c.report.syntax_errors,
+                        &c.report.findings,
+                    )
+                })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &JsonReport::new(files))?;
             writeln!(out)?;
@@ -92,7 +121,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             let rules: Vec<_> = ALL_RULES.iter().collect();
             let inputs: Vec<SarifInput> = checked
                 .iter()
-                .map(|c| SarifInput { path: sarif_uri(&c.name), text: &c.text, findings: &c.report.findings })
+                .map(|c| SarifInput {
+                    path: sarif_uri(&c.name),
+                    text: &c.text,
+                    findings: &c.report.findings,
+                })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &sarif_log(&rules, &inputs))?;
             writeln!(out)?;
@@ -102,7 +135,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     if failed {
         anyhow::bail!("some files could not be checked");
     }
-    Ok(if any && !args.exit_zero { Outcome::Reported } else { Outcome::Clean })
+    Ok(if any && !args.exit_zero {
+        Outcome::Reported
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// SARIF wants relative URIs with forward slashes.
@@ -125,23 +162,36 @@ fn write_text(out: &mut impl Write, c: &Checked, totals: &mut Totals) -> Result<
     let index = LineIndex::new(&c.text);
     for e in &c.report.syntax_errors {
         let at = Location::of(&c.text, &index, e.range);
-        let kind = if e.severity == SyntaxSeverity::Error { "syntax error" } else { "syntax warning" };
-        writeln!(out, "{bold}{}:{}:{}{bold:#}: {red}{kind}{red:#}: {}", c.name, at.line, at.column, e.message)?;
+        let kind = if e.severity == SyntaxSeverity::Error {
+            "syntax error"
+        } else {
+            "syntax warning"
+        };
+        writeln!(
+            out,
+            "{bold}{}:{}:{}{bold:#}: {red}{kind}{red:#}: {}",
+            c.name, at.line, at.column, e.message
+        )?;
     }
     for f in &c.report.findings {
         let line = finding_line(&c.name, &Location::of(&c.text, &index, f.range), f);
         // Bold the location, dim the fix hint.
         match line.split_once(": ") {
             Some((location, rest)) => match rest.rsplit_once(" [") {
-                Some((message, hint)) if hint.contains("fix") => {
-                    writeln!(out, "{bold}{location}{bold:#}: {message} {dim}[{hint}{dim:#}")?
-                }
+                Some((message, hint)) if hint.contains("fix") => writeln!(
+                    out,
+                    "{bold}{location}{bold:#}: {message} {dim}[{hint}{dim:#}"
+                )?,
                 _ => writeln!(out, "{bold}{location}{bold:#}: {rest}")?,
             },
             None => writeln!(out, "{line}")?,
         }
         totals.findings += 1;
-        totals.fixable += usize::from(f.fix.as_ref().is_some_and(|x| x.applicability != dfharden_core::Applicability::DisplayOnly));
+        totals.fixable += usize::from(
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability != dfharden_core::Applicability::DisplayOnly),
+        );
     }
     Ok(())
 }

@@ -68,7 +68,13 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         let source = read_target(target, shared.stdin_filename.as_deref())?;
         let name = display_path(&source.name);
         let resolved = resolver.for_file(&source.name)?;
-        let Ok(outcome) = fix_checked(&source.text, &resolved.settings, args.force) else {
+        let settings = crate::context::with_context(
+            &resolved.settings,
+            &source.text,
+            source.path.as_deref(),
+            shared.context.as_deref(),
+        );
+        let Ok(outcome) = fix_checked(&source.text, &settings, args.force) else {
             bail!("{name}: not rewritten: it has syntax errors (BuildKit would refuse it; see `dfharden check`). Pass --force to rewrite anyway");
         };
         Ok(Fixed { source, outcome })
@@ -93,10 +99,18 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         };
         let name = display_path(&fixed.source.name);
         for dropped in &fixed.outcome.dropped {
-            writeln!(err, "{name}: warning: {} fix \"{}\" not applied: {}", dropped.code, dropped.title, dropped.reason)?;
+            writeln!(
+                err,
+                "{name}: warning: {} fix \"{}\" not applied: {}",
+                dropped.code, dropped.title, dropped.reason
+            )?;
         }
         if !fixed.outcome.converged {
-            writeln!(err, "{name}: warning: fixes did not settle after {} rounds; please report this file", fixed.outcome.rounds)?;
+            writeln!(
+                err,
+                "{name}: warning: fixes did not settle after {} rounds; please report this file",
+                fixed.outcome.rounds
+            )?;
         }
         let changed = fixed.changed();
         changed_files += usize::from(changed);
@@ -107,7 +121,9 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
                     Some(path) => patch_path(path),
                     None => name.clone(),
                 };
-                out.write_all(unified_diff(&fixed.source.text, &fixed.outcome.output, &path).as_bytes())?;
+                out.write_all(
+                    unified_diff(&fixed.source.text, &fixed.outcome.output, &path).as_bytes(),
+                )?;
             }
             Mode::Check => {
                 if changed {
@@ -125,6 +141,12 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         }
         if args.explain {
             write_explanation(&mut err, &name, &fixed)?;
+            write_not_done(
+                &mut err,
+                &name,
+                &fixed,
+                &settings_for_explain(&resolver, &fixed, shared)?,
+            )?;
         }
         out.flush()?;
         err.flush()?;
@@ -134,10 +156,66 @@ pub fn run(args: &FixArgs) -> Result<Outcome> {
         bail!("{failed} file(s) could not be fixed");
     }
     if mode == Mode::Write && changed_files > 0 {
-        writeln!(anstream::stderr().lock(), "{changed_files} file(s) rewritten")?;
+        writeln!(
+            anstream::stderr().lock(),
+            "{changed_files} file(s) rewritten"
+        )?;
     }
     let reports_changes = matches!(mode, Mode::Diff | Mode::Check) && changed_files > 0;
-    Ok(if reports_changes { Outcome::Reported } else { Outcome::Clean })
+    Ok(if reports_changes {
+        Outcome::Reported
+    } else {
+        Outcome::Clean
+    })
+}
+
+fn settings_for_explain(
+    resolver: &SettingsResolver,
+    fixed: &Fixed,
+    shared: &crate::args::SharedArgs,
+) -> Result<dfharden_core::Settings> {
+    let resolved = resolver.for_file(&fixed.source.name)?;
+    Ok(crate::context::with_context(
+        &resolved.settings,
+        &fixed.source.text,
+        fixed.source.path.as_deref(),
+        shared.context.as_deref(),
+    )
+    .into_owned())
+}
+
+/// What the rewrite left: every finding still in the output, most severe first, each with
+/// its reason (a decline says why it declined), so that an explanation never reads as if
+/// everything were done.
+fn write_not_done(
+    out: &mut impl Write,
+    name: &str,
+    fixed: &Fixed,
+    settings: &dfharden_core::Settings,
+) -> Result<()> {
+    let report = dfharden_core::check(&fixed.outcome.output, settings);
+    if report.findings.is_empty() {
+        writeln!(out, "\n{name}: nothing left to do")?;
+        return Ok(());
+    }
+    let parsed = dfharden_core::syntax::parse(&fixed.outcome.output);
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.range.start));
+    writeln!(out, "\n{name}: not done ({} finding(s) remain in the rewritten file; `dfharden rule CODE` explains each):", findings.len())?;
+    for finding in findings {
+        let at = parsed.line_col(finding.range.start);
+        let severity = serde_json::to_value(finding.severity)?;
+        writeln!(
+            out,
+            "  {}:{} {} [{}] {}",
+            at.line,
+            at.column,
+            finding.code,
+            severity.as_str().unwrap_or_default(),
+            finding.message
+        )?;
+    }
+    Ok(())
 }
 
 /// For each changed hunk: the hunk, then each rule behind it with why it matters.
@@ -152,8 +230,14 @@ fn write_explanation(out: &mut impl Write, name: &str, fixed: &Fixed) -> Result<
         out.write_all(hunk.text.as_bytes())?;
         for &i in &hunk.fixes {
             let applied = &fixed.outcome.applied[i];
-            writeln!(out, "  {} {}: {}", applied.code, applied.name, applied.title)?;
-            if let Some(why) = rule_by_code(applied.code).and_then(|r| r.meta.section("Why is this bad?")) {
+            writeln!(
+                out,
+                "  {} {}: {}",
+                applied.code, applied.name, applied.title
+            )?;
+            if let Some(why) =
+                rule_by_code(applied.code).and_then(|r| r.meta.section("Why is this bad?"))
+            {
                 for line in why.lines() {
                     writeln!(out, "    {line}")?;
                 }

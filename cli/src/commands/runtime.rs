@@ -3,9 +3,9 @@
 use std::io::Write;
 
 use anyhow::Result;
+use dfharden_core::fix;
 use dfharden_core::harden::advise;
 use dfharden_core::syntax::parse;
-use dfharden_core::fix;
 
 use crate::args::{RuntimeArgs, RuntimeFormat};
 use crate::config::SettingsResolver;
@@ -18,17 +18,31 @@ pub fn run(args: &RuntimeArgs) -> Result<Outcome> {
     let text = if args.as_is {
         source.text.clone()
     } else {
-        fix(&source.text, &resolver.for_file(&source.name)?.settings).output
+        let resolved = resolver.for_file(&source.name)?;
+        let settings = crate::context::with_context(
+            &resolved.settings,
+            &source.text,
+            source.path.as_deref(),
+            args.shared.context.as_deref(),
+        );
+        fix(&source.text, &settings).output
     };
     let advice = advise(&parse(&text), &args.image);
     let mut out = anstream::stdout().lock();
     match args.format {
         RuntimeFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "version": 1, "advice": advice }))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({ "version": 1, "advice": advice }),
+            )?;
             writeln!(out)?;
         }
         RuntimeFormat::Text => {
-            let basis = if args.as_is { "as it is" } else { "after `dfharden fix`" };
+            let basis = if args.as_is {
+                "as it is"
+            } else {
+                "after `dfharden fix`"
+            };
             writeln!(out, "# How to run {} ({basis})\n", source.name.display())?;
             for note in &advice.notes {
                 writeln!(out, "- {note}")?;

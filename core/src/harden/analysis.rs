@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::knowledge::{final_image, Runtime};
 use crate::model::base::{facts_for_image, Distro};
 use crate::model::shell::{split, SimpleCommand};
-use crate::model::{form_of, Base, Dockerfile, Form, Stage};
+use crate::model::{form_of, join_path, Base, Dockerfile, Form, Stage};
 use crate::rules::Context;
 use crate::syntax::{Arguments, Instruction, Keyword, TextRange};
 
@@ -108,14 +108,22 @@ pub enum Decision {
     Rebase(RebasePlan),
     /// Keep the final image; harden it in place. The reason is for people; the kind groups
     /// reasons for reports.
-    Decline { ecosystem: Option<Ecosystem>, kind: DeclineKind, reason: String },
+    Decline {
+        ecosystem: Option<Ecosystem>,
+        kind: DeclineKind,
+        reason: String,
+    },
     /// The final stage is already minimal, or there is nothing to decide.
     NotApplicable,
 }
 
 fn decline(ecosystem: Option<Ecosystem>, reason: impl Into<String>) -> Decision {
     let reason = reason.into();
-    Decision::Decline { ecosystem, kind: DeclineKind::of(&reason), reason }
+    Decision::Decline {
+        ecosystem,
+        kind: DeclineKind::of(&reason),
+        reason,
+    }
 }
 
 /// Why a final image was kept, grouped.
@@ -150,13 +158,26 @@ impl DeclineKind {
             DeclineKind::Windows
         } else if has("no CMD or ENTRYPOINT") {
             DeclineKind::NoStartCommand
-        } else if has("shell script") || has("shell features") || has("needs a shell") || has("HEALTHCHECK") {
+        } else if has("shell script")
+            || has("shell features")
+            || has("needs a shell")
+            || has("HEALTHCHECK")
+        {
             DeclineKind::NeedsShell
         } else if has("runs commands") || has("uses ADD") || has("cannot honour") {
             DeclineKind::RunsCommands
         } else if has("base image is") {
             DeclineKind::UnknownBase
-        } else if has("Alpine") || has("musl") || has("no distroless") || has("no minimal image") || has("distroless Python image has") || has("the distroless image has Python") || has("end of life") || has("version of tag") || has("Java version of") {
+        } else if has("Alpine")
+            || has("musl")
+            || has("no distroless")
+            || has("no minimal image")
+            || has("distroless Python image has")
+            || has("the distroless image has Python")
+            || has("end of life")
+            || has("version of tag")
+            || has("Java version of")
+        {
             DeclineKind::NoMatchingImage
         } else if has("no known build") || has("no build step of a known ecosystem") {
             DeclineKind::NoKnownBuild
@@ -190,20 +211,32 @@ struct StartCommand {
 /// Reads the final stage: is it a build image that also runs the app?
 pub fn analyse(ctx: &Context<'_>) -> Decision {
     let model = ctx.model;
-    let Some(stage) = model.final_stage() else { return Decision::NotApplicable };
+    let Some(stage) = model.final_stage() else {
+        return Decision::NotApplicable;
+    };
     let image = match &stage.base.base {
         Base::Image { image } => image,
         Base::Stage { .. } | Base::Scratch => return Decision::NotApplicable,
-        Base::Unknown { reason } => return decline(None, format!("the final base image is unknown ({reason})")),
+        Base::Unknown { reason } => {
+            return decline(None, format!("the final base image is unknown ({reason})"))
+        }
     };
     let facts = facts_for_image(image);
     match facts.distro {
-        Distro::Distroless | Distro::Chainguard | Distro::Chiseled | Distro::Scratch => return Decision::NotApplicable,
-        Distro::Windows => return decline(None, "a Windows image: distroless images are Linux only"),
+        Distro::Distroless | Distro::Chainguard | Distro::Chiseled | Distro::Scratch => {
+            return Decision::NotApplicable
+        }
+        Distro::Windows => {
+            return decline(None, "a Windows image: distroless images are Linux only")
+        }
         _ => {}
     }
     let repo = image.repository.rsplit('/').next().unwrap_or_default();
-    let tag = image.tag.as_deref().unwrap_or("latest").to_ascii_lowercase();
+    let tag = image
+        .tag
+        .as_deref()
+        .unwrap_or("latest")
+        .to_ascii_lowercase();
     let commands = stage_commands(ctx, stage);
     let ecosystem = detect(repo, &image.repository, &commands);
     if ecosystem.is_none() && copies_from_stages(ctx, stage) {
@@ -214,7 +247,13 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
             return decline(None, reason);
         }
         return if is_builder_repository(repo) {
-            decline(None, format!("`{}` builds something, but no known build command was found", image.familiar_name()))
+            decline(
+                None,
+                format!(
+                    "`{}` builds something, but no known build command was found",
+                    image.familiar_name()
+                ),
+            )
         } else {
             decline(None, "no build step of a known ecosystem (Go, Rust, Node.js, Python, Java, .NET) in the final stage")
         };
@@ -237,7 +276,8 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
     }
     .and_then(|plan| available(plan.runtime, ctx).map(|()| plan))
     .map(|mut plan| {
-        plan.build_changes.extend(same_debian_release(stage, plan.runtime, ctx));
+        plan.build_changes
+            .extend(same_debian_release(stage, plan.runtime, ctx));
         plan
     });
     match result {
@@ -251,7 +291,10 @@ fn copies_from_stages(ctx: &Context<'_>, stage: &Stage) -> bool {
     stage.body.iter().any(|&i| {
         let instruction = ctx.model.instructions[i];
         instruction.keyword == Keyword::Copy
-            && instruction.flag("from").and_then(|f| f.value()).is_some_and(|r| ctx.model.stage_by_reference(r, stage.index).is_some())
+            && instruction
+                .flag("from")
+                .and_then(|f| f.value())
+                .is_some_and(|r| ctx.model.stage_by_reference(r, stage.index).is_some())
     })
 }
 
@@ -269,12 +312,25 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
                 return decline(None, "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
             }
             Keyword::Shell | Keyword::Onbuild => {
-                return decline(None, format!("the final stage uses {}, which a distroless image cannot honour", instruction.keyword.as_str()));
+                return decline(
+                    None,
+                    format!(
+                        "the final stage uses {}, which a distroless image cannot honour",
+                        instruction.keyword.as_str()
+                    ),
+                );
             }
-            Keyword::Add => return decline(None, "the final stage uses ADD, which may unpack archives or download files"),
+            Keyword::Add => {
+                return decline(
+                    None,
+                    "the final stage uses ADD, which may unpack archives or download files",
+                )
+            }
             Keyword::User => {
                 user = match crate::rules::helpers::user_of(instruction) {
-                    Some(u) if u.chars().all(|c| c.is_ascii_digit()) && u != "0" => UserChange::Keep,
+                    Some(u) if u.chars().all(|c| c.is_ascii_digit()) && u != "0" => {
+                        UserChange::Keep
+                    }
                     Some("nonroot") => UserChange::Keep,
                     _ => UserChange::Replace(index),
                 };
@@ -298,16 +354,34 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
     let mut source: Option<(usize, String)> = None;
     for &index in &stage.body {
         let instruction = model.instructions[index];
-        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else { continue };
-        let Some(from_stage) = model.stage_by_reference(from, stage.index) else { continue };
+        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else {
+            continue;
+        };
+        let Some(from_stage) = model.stage_by_reference(from, stage.index) else {
+            continue;
+        };
         let words = crate::rules::helpers::copy_sources(instruction);
-        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { continue };
+        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else {
+            continue;
+        };
         let Some(dest) = all.last() else { continue };
         let dest_dir = dest.text.ends_with('/') || words.len() > 1;
         for src in words {
             let name = src.text.rsplit('/').next().unwrap_or_default();
-            let target = if dest_dir { join_path(workdir.as_deref(), &format!("{}/{name}", dest.text.trim_end_matches('/'))) } else { join_path(workdir.as_deref(), &dest.text) };
-            if resolve_program(program, workdir.as_deref(), &target, &["/usr/local/bin", "/usr/bin", "/bin"]) {
+            let target = if dest_dir {
+                join_path(
+                    workdir.as_deref(),
+                    &format!("{}/{name}", dest.text.trim_end_matches('/')),
+                )
+            } else {
+                join_path(workdir.as_deref(), &dest.text)
+            };
+            if resolve_program(
+                program,
+                workdir.as_deref(),
+                &target,
+                &["/usr/local/bin", "/usr/bin", "/bin"],
+            ) {
                 source = Some((from_stage, src.text.clone()));
             }
         }
@@ -318,15 +392,31 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
     let built = &model.stages[build_stage];
     let built_commands = stage_commands(ctx, built);
     let (repo, tag) = match &built.base.base {
-        Base::Image { image } => (image.repository.rsplit('/').next().unwrap_or_default().to_string(), image.tag.clone().unwrap_or_default()),
+        Base::Image { image } => (
+            image
+                .repository
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            image.tag.clone().unwrap_or_default(),
+        ),
         _ => (String::new(), String::new()),
     };
     let alpine = tag.contains("alpine");
     let ecosystem = detect(&repo, "", &built_commands);
     let runtime = match ecosystem {
         Some(Ecosystem::Go) => {
-            let build = built_commands.iter().rev().find(|c| c.command.program() == Some("go") && c.command.subcommand().is_some_and(|s| s.text == "build"));
-            let inline = build.and_then(|b| b.command.words.iter().find_map(|w| w.text.strip_prefix("CGO_ENABLED=").map(str::to_string)));
+            let build = built_commands.iter().rev().find(|c| {
+                c.command.program() == Some("go")
+                    && c.command.subcommand().is_some_and(|s| s.text == "build")
+            });
+            let inline = build.and_then(|b| {
+                b.command
+                    .words
+                    .iter()
+                    .find_map(|w| w.text.strip_prefix("CGO_ENABLED=").map(str::to_string))
+            });
             match inline.or_else(|| stage_env(ctx, built, "CGO_ENABLED")).as_deref() {
                 Some("0") => Runtime::StaticBinary,
                 _ if alpine => return decline(Some(Ecosystem::Go), "the Go binary is built on Alpine with cgo: it needs musl, which distroless images do not have"),
@@ -334,7 +424,9 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
             }
         }
         Some(Ecosystem::Rust) => {
-            let musl = built_commands.iter().any(|c| flag_value(&c.command, &["--target"]).is_some_and(|t| t.contains("musl")));
+            let musl = built_commands
+                .iter()
+                .any(|c| flag_value(&c.command, &["--target"]).is_some_and(|t| t.contains("musl")));
             if musl {
                 Runtime::StaticBinary
             } else if alpine {
@@ -354,25 +446,45 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
     if let Err(reason) = available(runtime, ctx) {
         return decline(Some(ecosystem), reason);
     }
-    Decision::Rebase(RebasePlan { ecosystem, runtime, build_stage, user, cmd: None })
+    Decision::Rebase(RebasePlan {
+        ecosystem,
+        runtime,
+        build_stage,
+        user,
+        cmd: None,
+    })
 }
 
 /// Where a path copied into the stage came from: the stage it was copied from.
-fn copied_from_stage(ctx: &Context<'_>, stage: &Stage, path: &str, workdir: Option<&str>) -> Option<usize> {
+fn copied_from_stage(
+    ctx: &Context<'_>,
+    stage: &Stage,
+    path: &str,
+    workdir: Option<&str>,
+) -> Option<usize> {
     let model = ctx.model;
     let mut found = None;
     for &index in &stage.body {
         let instruction = model.instructions[index];
-        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else { continue };
-        let Some(from_stage) = model.stage_by_reference(from, stage.index) else { continue };
+        let Some(from) = instruction.flag("from").and_then(|f| f.value()) else {
+            continue;
+        };
+        let Some(from_stage) = model.stage_by_reference(from, stage.index) else {
+            continue;
+        };
         let sources = crate::rules::helpers::copy_sources(instruction);
-        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { continue };
+        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else {
+            continue;
+        };
         let Some(dest) = all.last() else { continue };
         let into_dir = dest.text.ends_with('/') || sources.len() > 1;
         for src in sources {
             let name = src.text.rsplit('/').next().unwrap_or_default();
             let target = if into_dir {
-                join_path(workdir, &format!("{}/{name}", dest.text.trim_end_matches('/')))
+                join_path(
+                    workdir,
+                    &format!("{}/{name}", dest.text.trim_end_matches('/')),
+                )
             } else {
                 join_path(workdir, &dest.text)
             };
@@ -385,37 +497,64 @@ fn copied_from_stage(ctx: &Context<'_>, stage: &Stage, path: &str, workdir: Opti
 }
 
 /// A JRE final stage running `java -jar` on a jar copied from a build stage.
-fn rebase_java(ctx: &Context<'_>, stage: &Stage, start: &StartCommand, workdir: Option<&str>, user: UserChange) -> Decision {
+fn rebase_java(
+    ctx: &Context<'_>,
+    stage: &Stage,
+    start: &StartCommand,
+    workdir: Option<&str>,
+    user: UserChange,
+) -> Decision {
     let argv = &start.argv;
     if argv.get(1).map(String::as_str) != Some("-jar") {
         return decline(Some(Ecosystem::Java), format!("the app starts with `{}`; the distroless Java image runs `java -jar APP.jar` (JVM options go in JAVA_TOOL_OPTIONS)", argv.join(" ")));
     }
     let Some(jar) = argv.get(2).filter(|j| !j.contains(['*', '?', '$'])) else {
-        return decline(Some(Ecosystem::Java), "`java -jar` does not name one jar file");
+        return decline(
+            Some(Ecosystem::Java),
+            "`java -jar` does not name one jar file",
+        );
     };
     let Some(build_stage) = copied_from_stage(ctx, stage, jar, workdir) else {
-        return decline(Some(Ecosystem::Java), format!("the jar `{jar}` is not copied from a build stage, so what it needs is not known"));
+        return decline(
+            Some(Ecosystem::Java),
+            format!(
+                "the jar `{jar}` is not copied from a build stage, so what it needs is not known"
+            ),
+        );
     };
     let tag = match &stage.base.base {
         Base::Image { image } => image.tag.clone().unwrap_or_default().to_ascii_lowercase(),
         _ => String::new(),
     };
     let Some(version) = java_version(&tag) else {
-        return decline(Some(Ecosystem::Java), format!("the Java version of `{}` is not known", stage.base.written));
+        return decline(
+            Some(Ecosystem::Java),
+            format!("the Java version of `{}` is not known", stage.base.written),
+        );
     };
     if let Err(reason) = available(Runtime::Java { version }, ctx) {
         return decline(Some(Ecosystem::Java), reason);
     }
     let jar_path = join_path(workdir, jar);
-    let cmd = std::iter::once(jar_path).chain(argv[3..].iter().cloned()).collect();
-    Decision::Rebase(RebasePlan { ecosystem: Ecosystem::Java, runtime: Runtime::Java { version }, build_stage, user, cmd: Some(cmd) })
+    let cmd = std::iter::once(jar_path)
+        .chain(argv[3..].iter().cloned())
+        .collect();
+    Decision::Rebase(RebasePlan {
+        ecosystem: Ecosystem::Java,
+        runtime: Runtime::Java { version },
+        build_stage,
+        user,
+        cmd: Some(cmd),
+    })
 }
 
 /// Python packages with compiled parts link against the build stage's glibc: a build stage on
 /// an older Debian release than the final image is moved to the final image's release (the
 /// official Python images publish `-trixie` variants of every supported version).
 fn same_debian_release(stage: &Stage, runtime: Runtime, ctx: &Context<'_>) -> Option<BuildChange> {
-    let Runtime::Python { .. } = runtime else { return None };
+    let Runtime::Python { .. } = runtime else {
+        return None;
+    };
     let release = final_image(runtime, ctx.settings.today()).ok()?.debian?;
     if release != 13 {
         return None;
@@ -425,19 +564,34 @@ fn same_debian_release(stage: &Stage, runtime: Runtime, ctx: &Context<'_>) -> Op
     if written.contains("trixie") || written.contains('$') {
         return None;
     }
-    if let Some((at, old)) = ["bookworm", "bullseye", "buster"].iter().find_map(|c| written.find(&format!("-{c}")).map(|at| (at + 1, *c))) {
-        return Some(BuildChange { at: stage.base.range.start + at, replaces: old.len(), insert: "trixie".into(), why });
+    if let Some((at, old)) = ["bookworm", "bullseye", "buster"]
+        .iter()
+        .find_map(|c| written.find(&format!("-{c}")).map(|at| (at + 1, *c)))
+    {
+        return Some(BuildChange {
+            at: stage.base.range.start + at,
+            replaces: old.len(),
+            insert: "trixie".into(),
+            why,
+        });
     }
     // No release in the tag: it follows the image's default, which moves with each Debian
     // release; name the one the final image is built on.
     let (_, tag) = written.split('@').next()?.rsplit_once(':')?;
     let end = stage.base.range.start + written.split('@').next()?.len();
-    (!tag.contains('/')).then(|| BuildChange { at: end, replaces: 0, insert: "-trixie".into(), why })
+    (!tag.contains('/')).then(|| BuildChange {
+        at: end,
+        replaces: 0,
+        insert: "-trixie".into(),
+        why,
+    })
 }
 
 /// Whether a current minimal image exists for `runtime` (never one past its end of life).
 fn available(runtime: Runtime, ctx: &Context<'_>) -> Result<(), String> {
-    final_image(runtime, ctx.settings.today()).map(|_| ()).map_err(|no| no.describe(runtime))
+    final_image(runtime, ctx.settings.today())
+        .map(|_| ())
+        .map_err(|no| no.describe(runtime))
 }
 
 /// A command of the stage with the WORKDIR in force and the instruction it belongs to.
@@ -487,38 +641,30 @@ fn final_workdir(ctx: &Context<'_>, stage: &Stage) -> Option<String> {
     workdir
 }
 
-/// `base` joined with `path` unless `path` is absolute.
-pub fn join_path(base: Option<&str>, path: &str) -> String {
-    let path = path.trim_matches('"');
-    if path.starts_with('/') {
-        return normalize(path);
-    }
-    normalize(&format!("{}/{}", base.unwrap_or("/").trim_end_matches('/'), path))
-}
-
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 fn is_builder_repository(repo: &str) -> bool {
-    matches!(repo, "golang" | "rust" | "node" | "python" | "maven" | "gradle" | "sdk" | "openjdk" | "eclipse-temurin" | "amazoncorretto")
+    matches!(
+        repo,
+        "golang"
+            | "rust"
+            | "node"
+            | "python"
+            | "maven"
+            | "gradle"
+            | "sdk"
+            | "openjdk"
+            | "eclipse-temurin"
+            | "amazoncorretto"
+    )
 }
 
 fn detect(repo: &str, repository: &str, commands: &[StageCommand]) -> Option<Ecosystem> {
     let has = |program: &str, subs: &[&str]| {
         commands.iter().any(|c| {
             c.command.program() == Some(program)
-                && (subs.is_empty() || c.command.subcommand().is_some_and(|s| subs.contains(&s.text.as_str())))
+                && (subs.is_empty()
+                    || c.command
+                        .subcommand()
+                        .is_some_and(|s| subs.contains(&s.text.as_str())))
         })
     };
     if has("go", &["build", "install"]) || repo == "golang" {
@@ -530,10 +676,15 @@ fn detect(repo: &str, repository: &str, commands: &[StageCommand]) -> Option<Eco
     if repository.contains("dotnet/sdk") || has("dotnet", &["publish"]) {
         return Some(Ecosystem::Dotnet);
     }
-    if has("mvn", &[]) || has("gradle", &[]) || has("gradlew", &[]) || matches!(repo, "maven" | "gradle") {
+    if has("mvn", &[])
+        || has("gradle", &[])
+        || has("gradlew", &[])
+        || matches!(repo, "maven" | "gradle")
+    {
         return Some(Ecosystem::Java);
     }
-    if repo == "node" || has("npm", &["ci", "install", "i"]) || has("yarn", &[]) || has("pnpm", &[]) {
+    if repo == "node" || has("npm", &["ci", "install", "i"]) || has("yarn", &[]) || has("pnpm", &[])
+    {
         return Some(Ecosystem::Node);
     }
     if repo == "python" || has("pip", &["install"]) || has("pip3", &["install"]) {
@@ -544,12 +695,24 @@ fn detect(repo: &str, repository: &str, commands: &[StageCommand]) -> Option<Eco
 
 /// The effective ENTRYPOINT + CMD of the final stage, as argv. Fails with a reason when the
 /// command needs a shell.
-fn start_command(ctx: &Context<'_>, model: &Dockerfile<'_>, stage: &Stage) -> Result<StartCommand, String> {
+fn start_command(
+    ctx: &Context<'_>,
+    model: &Dockerfile<'_>,
+    stage: &Stage,
+) -> Result<StartCommand, String> {
     let last = |keyword: Keyword| {
-        stage.body.iter().rev().map(|&i| model.instructions[i]).find(|i| i.keyword == keyword)
+        stage
+            .body
+            .iter()
+            .rev()
+            .map(|&i| model.instructions[i])
+            .find(|i| i.keyword == keyword)
     };
     let mut argv = Vec::new();
-    for instruction in [last(Keyword::Entrypoint), last(Keyword::Cmd)].into_iter().flatten() {
+    for instruction in [last(Keyword::Entrypoint), last(Keyword::Cmd)]
+        .into_iter()
+        .flatten()
+    {
         argv.extend(argv_of(ctx, instruction)?);
     }
     if argv.is_empty() {
@@ -557,7 +720,10 @@ fn start_command(ctx: &Context<'_>, model: &Dockerfile<'_>, stage: &Stage) -> Re
     }
     let program = argv[0].rsplit('/').next().unwrap_or_default();
     if program.ends_with(".sh") || matches!(program, "sh" | "bash" | "ash" | "dash" | "zsh") {
-        return Err(format!("the entrypoint `{}` is a shell script: a distroless image has no shell", argv[0]));
+        return Err(format!(
+            "the entrypoint `{}` is a shell script: a distroless image has no shell",
+            argv[0]
+        ));
     }
     Ok(StartCommand { argv })
 }
@@ -567,21 +733,34 @@ fn argv_of(ctx: &Context<'_>, instruction: &Instruction) -> Result<Vec<String>, 
         (Arguments::Exec(words), _) => Ok(words.iter().map(|w| w.text.clone()).collect()),
         (Arguments::Text(word), Form::Shell) => {
             let text = word.text.trim();
-            if text.contains(['$', '|', '&', ';', '<', '>', '*', '?', '`', '(', ')', '\'', '"', '\\', '~']) {
+            if text.contains([
+                '$', '|', '&', ';', '<', '>', '*', '?', '`', '(', ')', '\'', '"', '\\', '~',
+            ]) {
                 return Err(format!(
                     "the start command `{text}` uses shell features: a distroless image has no shell to run it"
                 ));
             }
             let commands = split(text, 0, &|a, b| TextRange::new(a, b));
-            Ok(commands.first().map(|c| c.words.iter().map(|w| w.text.to_string()).collect()).unwrap_or_default())
+            Ok(commands
+                .first()
+                .map(|c| c.words.iter().map(|w| w.text.to_string()).collect())
+                .unwrap_or_default())
         }
-        _ => Err(format!("`{}` has no command", ctx.text(instruction.code_range()))),
+        _ => Err(format!(
+            "`{}` has no command",
+            ctx.text(instruction.code_range())
+        )),
     }
 }
 
 /// A HEALTHCHECK the final image could not run.
 fn healthcheck_problem(ctx: &Context<'_>, stage: &Stage) -> Option<String> {
-    let check = stage.body.iter().rev().map(|&i| ctx.model.instructions[i]).find(|i| i.keyword == Keyword::Healthcheck)?;
+    let check = stage
+        .body
+        .iter()
+        .rev()
+        .map(|&i| ctx.model.instructions[i])
+        .find(|i| i.keyword == Keyword::Healthcheck)?;
     match form_of(check) {
         Form::None => None,
         Form::Exec => {
@@ -597,11 +776,18 @@ fn healthcheck_problem(ctx: &Context<'_>, stage: &Stage) -> Option<String> {
 
 /// Where a program named in the start command lives: an absolute path as is, a relative one
 /// under the WORKDIR, a bare name on one of `path_dirs`.
-fn resolve_program(program: &str, workdir: Option<&str>, artifact: &str, path_dirs: &[&str]) -> bool {
+fn resolve_program(
+    program: &str,
+    workdir: Option<&str>,
+    artifact: &str,
+    path_dirs: &[&str],
+) -> bool {
     if program.contains('/') {
         return join_path(workdir, program) == artifact;
     }
-    path_dirs.iter().any(|dir| format!("{dir}/{program}") == artifact)
+    path_dirs
+        .iter()
+        .any(|dir| format!("{dir}/{program}") == artifact)
 }
 
 fn flag_value(command: &SimpleCommand, names: &[&str]) -> Option<String> {
@@ -619,28 +805,58 @@ fn flag_value(command: &SimpleCommand, names: &[&str]) -> Option<String> {
     None
 }
 
-fn go(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+fn go(
+    ctx: &Context<'_>,
+    stage: &Stage,
+    commands: &[StageCommand],
+    start: &StartCommand,
+    workdir: Option<&str>,
+) -> Result<AppPlan, String> {
     let cgo_env = stage_env(ctx, stage, "CGO_ENABLED");
     // `go run PKG`: build the same package instead, and run the binary.
     if start.argv.first().map(String::as_str) == Some("go") {
         if start.argv.get(1).map(String::as_str) != Some("run") {
-            return Err(format!("the start command `{}` runs the Go tool itself", start.argv.join(" ")));
+            return Err(format!(
+                "the start command `{}` runs the Go tool itself",
+                start.argv.join(" ")
+            ));
         }
         let rest = &start.argv[2..];
-        let package = rest.first().filter(|p| !p.starts_with('-')).cloned().unwrap_or_else(|| ".".into());
-        if rest.iter().skip(1).any(|a| a.starts_with('-')) && rest.first().is_some_and(|p| p.starts_with('-')) {
+        let package = rest
+            .first()
+            .filter(|p| !p.starts_with('-'))
+            .cloned()
+            .unwrap_or_else(|| ".".into());
+        if rest.iter().skip(1).any(|a| a.starts_with('-'))
+            && rest.first().is_some_and(|p| p.starts_with('-'))
+        {
             return Err("`go run` with build flags: name the binary with `go build -o` to allow the rewrite".into());
         }
         let artifact = "/usr/local/bin/app".to_string();
         let static_build = cgo_env.as_deref() != Some("1");
-        let prefix = if static_build && cgo_env.as_deref() != Some("0") { "CGO_ENABLED=0 " } else { "" };
+        let prefix = if static_build && cgo_env.as_deref() != Some("0") {
+            "CGO_ENABLED=0 "
+        } else {
+            ""
+        };
         return Ok(AppPlan {
             ecosystem: Ecosystem::Go,
-            runtime: if static_build { Runtime::StaticBinary } else { Runtime::DynamicBinary },
-            carry: vec![Carry { from: artifact.clone(), to: artifact.clone() }],
+            runtime: if static_build {
+                Runtime::StaticBinary
+            } else {
+                Runtime::DynamicBinary
+            },
+            carry: vec![Carry {
+                from: artifact.clone(),
+                to: artifact.clone(),
+            }],
             workdir: None,
             env: Vec::new(),
-            entrypoint: Some(std::iter::once(artifact.clone()).chain(rest.iter().skip(1).cloned()).collect()),
+            entrypoint: Some(
+                std::iter::once(artifact.clone())
+                    .chain(rest.iter().skip(1).cloned())
+                    .collect(),
+            ),
             cmd: None,
             build_changes: Vec::new(),
             extra_build_step: Some(format!("{prefix}go build -o {artifact} {package}")),
@@ -648,7 +864,10 @@ fn go(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand], start: &Start
     }
     let builds: Vec<&StageCommand> = commands
         .iter()
-        .filter(|c| c.command.program() == Some("go") && c.command.subcommand().is_some_and(|s| s.text == "build"))
+        .filter(|c| {
+            c.command.program() == Some("go")
+                && c.command.subcommand().is_some_and(|s| s.text == "build")
+        })
         .collect();
     let Some(build) = builds.last() else {
         return Err("the Go build uses `go install`; name the binary with `go build -o` to allow the rewrite".into());
@@ -661,10 +880,21 @@ fn go(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand], start: &Start
     }
     let artifact = join_path(build.workdir.as_deref(), &output);
     let program = &start.argv[0];
-    if !resolve_program(program, workdir, &artifact, &["/usr/local/bin", "/usr/bin", "/go/bin", "/usr/local/go/bin"]) {
-        return Err(format!("the start command `{program}` is not the binary `go build` writes ({artifact})"));
+    if !resolve_program(
+        program,
+        workdir,
+        &artifact,
+        &["/usr/local/bin", "/usr/bin", "/go/bin", "/usr/local/go/bin"],
+    ) {
+        return Err(format!(
+            "the start command `{program}` is not the binary `go build` writes ({artifact})"
+        ));
     }
-    let inline_cgo = build.command.words.iter().find_map(|w| w.text.strip_prefix("CGO_ENABLED=").map(str::to_string));
+    let inline_cgo = build
+        .command
+        .words
+        .iter()
+        .find_map(|w| w.text.strip_prefix("CGO_ENABLED=").map(str::to_string));
     let cgo = inline_cgo.or(cgo_env);
     let mut build_changes = Vec::new();
     let runtime = match cgo.as_deref() {
@@ -672,7 +902,10 @@ fn go(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand], start: &Start
         Some("0") => Runtime::StaticBinary,
         _ => {
             if !build.exact {
-                return Err("the `go build` is in an exec-form RUN, where `CGO_ENABLED=0` cannot be added".into());
+                return Err(
+                    "the `go build` is in an exec-form RUN, where `CGO_ENABLED=0` cannot be added"
+                        .into(),
+                );
             }
             let go_word = &build.command.words[build.command.program_index().unwrap_or(0)];
             build_changes.push(BuildChange {
@@ -687,10 +920,17 @@ fn go(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand], start: &Start
     Ok(AppPlan {
         ecosystem: Ecosystem::Go,
         runtime,
-        carry: vec![Carry { from: artifact.clone(), to: artifact.clone() }],
+        carry: vec![Carry {
+            from: artifact.clone(),
+            to: artifact.clone(),
+        }],
         workdir: None,
         env: Vec::new(),
-        entrypoint: Some(std::iter::once(artifact).chain(start.argv[1..].iter().cloned()).collect()),
+        entrypoint: Some(
+            std::iter::once(artifact)
+                .chain(start.argv[1..].iter().cloned())
+                .collect(),
+        ),
         cmd: None,
         build_changes,
         extra_build_step: None,
@@ -712,21 +952,36 @@ fn stage_env(ctx: &Context<'_>, stage: &Stage, name: &str) -> Option<String> {
     value
 }
 
-fn rust(commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+fn rust(
+    commands: &[StageCommand],
+    start: &StartCommand,
+    workdir: Option<&str>,
+) -> Result<AppPlan, String> {
     let program = &start.argv[0];
     let name = program.rsplit('/').next().unwrap_or(program).to_string();
     let mut candidates = Vec::new();
     let mut musl = false;
-    for c in commands.iter().filter(|c| c.command.program() == Some("cargo")) {
+    for c in commands
+        .iter()
+        .filter(|c| c.command.program() == Some("cargo"))
+    {
         let target = flag_value(&c.command, &["--target"]);
         musl |= target.as_deref().is_some_and(|t| t.contains("musl"));
         match c.command.subcommand().map(|s| s.text.as_str()) {
             Some("install") => {
-                let root = flag_value(&c.command, &["--root"]).unwrap_or_else(|| "/usr/local/cargo".into());
-                candidates.push(join_path(c.workdir.as_deref(), &format!("{root}/bin/{name}")));
+                let root = flag_value(&c.command, &["--root"])
+                    .unwrap_or_else(|| "/usr/local/cargo".into());
+                candidates.push(join_path(
+                    c.workdir.as_deref(),
+                    &format!("{root}/bin/{name}"),
+                ));
             }
             Some("build") => {
-                let profile = if c.command.has_flag(&["--release", "-r"]) { "release" } else { "debug" };
+                let profile = if c.command.has_flag(&["--release", "-r"]) {
+                    "release"
+                } else {
+                    "debug"
+                };
                 let dir = match &target {
                     Some(t) => format!("target/{t}/{profile}"),
                     None => format!("target/{profile}"),
@@ -742,11 +997,22 @@ fn rust(commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) 
         .ok_or_else(|| format!("the start command `{program}` is not a binary `cargo build` or `cargo install` writes"))?;
     Ok(AppPlan {
         ecosystem: Ecosystem::Rust,
-        runtime: if musl { Runtime::StaticBinary } else { Runtime::DynamicBinary },
-        carry: vec![Carry { from: artifact.clone(), to: artifact.clone() }],
+        runtime: if musl {
+            Runtime::StaticBinary
+        } else {
+            Runtime::DynamicBinary
+        },
+        carry: vec![Carry {
+            from: artifact.clone(),
+            to: artifact.clone(),
+        }],
         workdir: None,
         env: Vec::new(),
-        entrypoint: Some(std::iter::once(artifact).chain(start.argv[1..].iter().cloned()).collect()),
+        entrypoint: Some(
+            std::iter::once(artifact)
+                .chain(start.argv[1..].iter().cloned())
+                .collect(),
+        ),
         cmd: None,
         build_changes: Vec::new(),
         extra_build_step: None,
@@ -763,7 +1029,8 @@ fn node(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
     if tag.contains("alpine") {
         return Err("the Node.js build runs on Alpine (musl): native modules it builds would not load on the distroless (glibc) image".into());
     }
-    let version = leading_number(tag).ok_or_else(|| format!("the Node.js version of tag `{tag}` is not a number"))?;
+    let version = leading_number(tag)
+        .ok_or_else(|| format!("the Node.js version of tag `{tag}` is not a number"))?;
     let argv = &start.argv;
     let program = argv[0].rsplit('/').next().unwrap_or_default();
     if program != "node" {
@@ -771,12 +1038,17 @@ fn node(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
     }
     let workdir = workdir.ok_or("the app has no WORKDIR, so what to copy is not known")?;
     if workdir == "/" {
-        return Err("the app lives in `/`: copying the whole filesystem is not a minimal image".into());
+        return Err(
+            "the app lives in `/`: copying the whole filesystem is not a minimal image".into(),
+        );
     }
     Ok(AppPlan {
         ecosystem: Ecosystem::Node,
         runtime: Runtime::Node { version },
-        carry: vec![Carry { from: workdir.to_string(), to: workdir.to_string() }],
+        carry: vec![Carry {
+            from: workdir.to_string(),
+            to: workdir.to_string(),
+        }],
         workdir: Some(workdir.to_string()),
         env: Vec::new(),
         entrypoint: None,
@@ -786,7 +1058,12 @@ fn node(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
     })
 }
 
-fn python(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+fn python(
+    tag: &str,
+    commands: &[StageCommand],
+    start: &StartCommand,
+    workdir: Option<&str>,
+) -> Result<AppPlan, String> {
     if tag.contains("alpine") {
         return Err("the Python build runs on Alpine (musl): compiled packages would not load on the distroless (glibc) image".into());
     }
@@ -798,11 +1075,21 @@ fn python(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: O
     }
     for c in commands {
         let program = c.command.program().unwrap_or_default();
-        let is_pip = program.starts_with("pip") || (program.starts_with("python") && c.command.args().iter().any(|w| w.text == "pip"));
-        if is_pip && (c.command.has_flag(&["--user", "--target", "-t", "--prefix"])) {
-            return Err("pip installs outside the system site-packages (--user, --target or --prefix)".into());
+        let is_pip = program.starts_with("pip")
+            || (program.starts_with("python") && c.command.args().iter().any(|w| w.text == "pip"));
+        if is_pip
+            && (c
+                .command
+                .has_flag(&["--user", "--target", "-t", "--prefix"]))
+        {
+            return Err(
+                "pip installs outside the system site-packages (--user, --target or --prefix)"
+                    .into(),
+            );
         }
-        if program == "virtualenv" || (program.starts_with("python") && c.command.args().iter().any(|w| w.text == "venv")) {
+        if program == "virtualenv"
+            || (program.starts_with("python") && c.command.args().iter().any(|w| w.text == "venv"))
+        {
             return Err("the build uses a virtual environment, whose interpreter link would not exist in the distroless image".into());
         }
         if matches!(program, "poetry" | "pipenv" | "uv" | "conda") {
@@ -821,13 +1108,24 @@ fn python(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: O
     };
     let workdir = workdir.ok_or("the app has no WORKDIR, so what to copy is not known")?;
     if workdir == "/" {
-        return Err("the app lives in `/`: copying the whole filesystem is not a minimal image".into());
+        return Err(
+            "the app lives in `/`: copying the whole filesystem is not a minimal image".into(),
+        );
     }
     let site = "/usr/local/lib/python3.13/site-packages".to_string();
     Ok(AppPlan {
         ecosystem: Ecosystem::Python,
         runtime: Runtime::Python { minor },
-        carry: vec![Carry { from: site.clone(), to: site.clone() }, Carry { from: workdir.to_string(), to: workdir.to_string() }],
+        carry: vec![
+            Carry {
+                from: site.clone(),
+                to: site.clone(),
+            },
+            Carry {
+                from: workdir.to_string(),
+                to: workdir.to_string(),
+            },
+        ],
         workdir: Some(workdir.to_string()),
         env: vec![format!("PYTHONPATH={site}")],
         entrypoint: None,
@@ -849,9 +1147,11 @@ fn java_version(tag: &str) -> Option<u32> {
 }
 
 fn java(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
-    let version = java_version(tag).ok_or_else(|| format!("the Java version of tag `{tag}` is not known"))?;
+    let version =
+        java_version(tag).ok_or_else(|| format!("the Java version of tag `{tag}` is not known"))?;
     let argv = &start.argv;
-    if argv[0].rsplit('/').next() != Some("java") || argv.get(1).map(String::as_str) != Some("-jar") {
+    if argv[0].rsplit('/').next() != Some("java") || argv.get(1).map(String::as_str) != Some("-jar")
+    {
         return Err(format!("the app starts with `{}`; the distroless Java image runs `java -jar APP.jar` (JVM options go in JAVA_TOOL_OPTIONS)", argv.join(" ")));
     }
     let jar = argv.get(2).ok_or("`java -jar` names no jar")?;
@@ -864,40 +1164,71 @@ fn java(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
     Ok(AppPlan {
         ecosystem: Ecosystem::Java,
         runtime: Runtime::Java { version },
-        carry: vec![Carry { from, to: to.clone() }],
+        carry: vec![Carry {
+            from,
+            to: to.clone(),
+        }],
         workdir: None,
         env: Vec::new(),
         entrypoint: None,
-        cmd: Some(std::iter::once(to).chain(argv[3..].iter().cloned()).collect()),
+        cmd: Some(
+            std::iter::once(to)
+                .chain(argv[3..].iter().cloned())
+                .collect(),
+        ),
         build_changes: Vec::new(),
         extra_build_step: None,
     })
 }
 
-fn dotnet(tag: &str, commands: &[StageCommand], start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
-    let version = leading_number(tag).ok_or_else(|| format!("the .NET version of tag `{tag}` is not known"))?;
+fn dotnet(
+    tag: &str,
+    commands: &[StageCommand],
+    start: &StartCommand,
+    workdir: Option<&str>,
+) -> Result<AppPlan, String> {
+    let version = leading_number(tag)
+        .ok_or_else(|| format!("the .NET version of tag `{tag}` is not known"))?;
     let publish = commands
         .iter()
         .rev()
-        .find(|c| c.command.program() == Some("dotnet") && c.command.subcommand().is_some_and(|s| s.text == "publish"))
+        .find(|c| {
+            c.command.program() == Some("dotnet")
+                && c.command.subcommand().is_some_and(|s| s.text == "publish")
+        })
         .ok_or("the .NET build does not `dotnet publish`")?;
-    let output = flag_value(&publish.command, &["-o", "--output"]).ok_or("`dotnet publish` has no `-o`: the output folder is not known")?;
+    let output = flag_value(&publish.command, &["-o", "--output"])
+        .ok_or("`dotnet publish` has no `-o`: the output folder is not known")?;
     let out_dir = join_path(publish.workdir.as_deref(), &output);
     let argv = &start.argv;
-    if argv[0].rsplit('/').next() != Some("dotnet") || argv.len() < 2 || !argv[1].ends_with(".dll") {
-        return Err(format!("the app starts with `{}`, not `dotnet APP.dll`", argv.join(" ")));
+    if argv[0].rsplit('/').next() != Some("dotnet") || argv.len() < 2 || !argv[1].ends_with(".dll")
+    {
+        return Err(format!(
+            "the app starts with `{}`, not `dotnet APP.dll`",
+            argv.join(" ")
+        ));
     }
     let dll = join_path(workdir, &argv[1]);
     let Some(relative) = dll.strip_prefix(&format!("{}/", out_dir.trim_end_matches('/'))) else {
-        return Err(format!("the app `{dll}` is not in the publish folder `{out_dir}`"));
+        return Err(format!(
+            "the app `{dll}` is not in the publish folder `{out_dir}`"
+        ));
     };
     Ok(AppPlan {
         ecosystem: Ecosystem::Dotnet,
         runtime: Runtime::Dotnet { version },
-        carry: vec![Carry { from: out_dir, to: "/app".into() }],
+        carry: vec![Carry {
+            from: out_dir,
+            to: "/app".into(),
+        }],
         workdir: Some("/app".into()),
         env: Vec::new(),
-        entrypoint: Some(["dotnet".to_string(), relative.to_string()].into_iter().chain(argv[2..].iter().cloned()).collect()),
+        entrypoint: Some(
+            ["dotnet".to_string(), relative.to_string()]
+                .into_iter()
+                .chain(argv[2..].iter().cloned())
+                .collect(),
+        ),
         cmd: None,
         build_changes: Vec::new(),
         extra_build_step: None,

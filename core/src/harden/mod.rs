@@ -15,7 +15,8 @@
 pub mod analysis;
 pub mod rewrite;
 pub mod runtime;
+pub mod start;
 
-pub use analysis::{analyse, AppPlan, DeclineKind, Decision, Ecosystem};
 pub use crate::knowledge::{final_image, FinalImage, Runtime};
+pub use analysis::{analyse, AppPlan, Decision, DeclineKind, Ecosystem};
 pub use runtime::{advise, RuntimeAdvice};

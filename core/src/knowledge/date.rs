@@ -31,16 +31,22 @@ impl Date {
         }
         let number = |range: std::ops::Range<usize>| -> Option<u32> {
             let part = &date[range];
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse().ok())?
         };
         let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-        ((1..=12).contains(&month) && (1..=31).contains(&day))
-            .then(|| Date { year: year as u16, month: month as u8, day: day as u8 })
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| Date {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 
     /// Whole months from `self` to `later` (negative when `later` is earlier).
     pub fn months_until(self, later: Date) -> i32 {
-        let months = (i32::from(later.year) - i32::from(self.year)) * 12 + i32::from(later.month) - i32::from(self.month);
+        let months = (i32::from(later.year) - i32::from(self.year)) * 12 + i32::from(later.month)
+            - i32::from(self.month);
         if later.day < self.day {
             months - 1
         } else {
@@ -64,7 +70,8 @@ impl Serialize for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date (YYYY-MM-DD)")))
+        Date::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date (YYYY-MM-DD)")))
     }
 }
 
@@ -75,7 +82,10 @@ mod tests {
     #[test]
     fn parses_and_orders() {
         assert_eq!(Date::parse("2026-12-01"), Some(Date::ymd(2026, 12, 1)));
-        assert_eq!(Date::parse("2026-12-01T10:00:00Z"), Some(Date::ymd(2026, 12, 1)));
+        assert_eq!(
+            Date::parse("2026-12-01T10:00:00Z"),
+            Some(Date::ymd(2026, 12, 1))
+        );
         assert_eq!(Date::parse("2026-13-01"), None);
         assert_eq!(Date::parse("26-12-01"), None);
         assert_eq!(Date::parse("2026-1x-01"), None);
@@ -85,9 +95,21 @@ mod tests {
 
     #[test]
     fn counts_months() {
-        assert_eq!(Date::ymd(2026, 5, 1).months_until(Date::ymd(2026, 11, 1)), 6);
-        assert_eq!(Date::ymd(2026, 5, 2).months_until(Date::ymd(2026, 11, 1)), 5);
-        assert_eq!(Date::ymd(2025, 12, 1).months_until(Date::ymd(2026, 12, 1)), 12);
-        assert_eq!(Date::ymd(2026, 12, 1).months_until(Date::ymd(2026, 11, 1)), -1);
+        assert_eq!(
+            Date::ymd(2026, 5, 1).months_until(Date::ymd(2026, 11, 1)),
+            6
+        );
+        assert_eq!(
+            Date::ymd(2026, 5, 2).months_until(Date::ymd(2026, 11, 1)),
+            5
+        );
+        assert_eq!(
+            Date::ymd(2025, 12, 1).months_until(Date::ymd(2026, 12, 1)),
+            12
+        );
+        assert_eq!(
+            Date::ymd(2026, 12, 1).months_until(Date::ymd(2026, 11, 1)),
+            -1
+        );
     }
 }

@@ -63,18 +63,40 @@ pub struct FinalImage {
     pub source: &'static str,
 }
 
-const DISTROLESS: &str = "https://github.com/GoogleContainerTools/distroless (README.md, SUPPORT_POLICY.md)";
+const DISTROLESS: &str =
+    "https://github.com/GoogleContainerTools/distroless (README.md, SUPPORT_POLICY.md)";
 const NONROOT: &str = "65532:65532";
 
 /// What every distroless image has: the static image's packages, CA certificates and
 /// `/etc/passwd` (distroless `static/config.bzl`).
-const STATIC_CONTENTS: &[&str] = &["ca-certificates", "tzdata", "tzdata-legacy", "netbase", "base-files", "media-types"];
+const STATIC_CONTENTS: &[&str] = &[
+    "ca-certificates",
+    "tzdata",
+    "tzdata-legacy",
+    "netbase",
+    "base-files",
+    "media-types",
+];
 /// The cc image adds glibc, OpenSSL's libraries (not the `openssl` program) with zlib and
 /// zstd, and the GCC runtime libraries (`base/config.bzl`, `cc/config.bzl`); the language
 /// images are built on it. Debian 12's names of the same libraries count too.
 const CC_CONTENTS: &[&str] = &[
-    "ca-certificates", "tzdata", "tzdata-legacy", "netbase", "base-files", "media-types", "libc6", "libssl3",
-    "libssl3t64", "zlib1g", "libzstd1", "libgcc-s1", "libgcc1", "libstdc++6", "libgomp1", "gcc-14-base",
+    "ca-certificates",
+    "tzdata",
+    "tzdata-legacy",
+    "netbase",
+    "base-files",
+    "media-types",
+    "libc6",
+    "libssl3",
+    "libssl3t64",
+    "zlib1g",
+    "libzstd1",
+    "libgcc-s1",
+    "libgcc1",
+    "libstdc++6",
+    "libgomp1",
+    "gcc-14-base",
 ];
 
 /// Every final image dfharden may choose, in the order the README lists them.
@@ -180,7 +202,10 @@ pub enum NoImage {
     /// No minimal image exists for this version; `available` lists the versions that have one.
     Unavailable { available: String },
     /// The image exists but is past its end of life on `today`.
-    EndOfLife { reference: &'static str, end_of_life: Date },
+    EndOfLife {
+        reference: &'static str,
+        end_of_life: Date,
+    },
 }
 
 impl NoImage {
@@ -188,9 +213,15 @@ impl NoImage {
     pub fn describe(&self, runtime: Runtime) -> String {
         match self {
             NoImage::Unavailable { available } => {
-                format!("no minimal image exists for {} ({available} have one)", runtime.describe())
+                format!(
+                    "no minimal image exists for {} ({available} have one)",
+                    runtime.describe()
+                )
             }
-            NoImage::EndOfLife { reference, end_of_life } => {
+            NoImage::EndOfLife {
+                reference,
+                end_of_life,
+            } => {
                 format!("the minimal image for {} (`{reference}`) reached its end of life on {end_of_life}", runtime.describe())
             }
         }
@@ -201,10 +232,15 @@ impl NoImage {
 pub fn final_image(runtime: Runtime, today: Date) -> Result<&'static FinalImage, NoImage> {
     match FINAL_IMAGES.iter().find(|image| image.runtime == runtime) {
         Some(image) => match image.end_of_life {
-            Some(end) if end < today => Err(NoImage::EndOfLife { reference: image.reference, end_of_life: end }),
+            Some(end) if end < today => Err(NoImage::EndOfLife {
+                reference: image.reference,
+                end_of_life: end,
+            }),
             _ => Ok(image),
         },
-        None => Err(NoImage::Unavailable { available: versions_like(runtime) }),
+        None => Err(NoImage::Unavailable {
+            available: versions_like(runtime),
+        }),
     }
 }
 
@@ -231,8 +267,14 @@ fn versions_like(runtime: Runtime) -> String {
 pub fn markdown_table(checked: Date) -> String {
     let mut out = format!("| what the build produces | final image | runs as | entrypoint | support ends |\n|---|---|---|---|---|\n");
     for image in FINAL_IMAGES {
-        let entrypoint = if image.entrypoint.is_empty() { "(none)".to_string() } else { format!("`{}`", image.entrypoint.join(" ")) };
-        let end = image.end_of_life.map_or_else(|| "not announced".to_string(), |d| d.to_string());
+        let entrypoint = if image.entrypoint.is_empty() {
+            "(none)".to_string()
+        } else {
+            format!("`{}`", image.entrypoint.join(" "))
+        };
+        let end = image
+            .end_of_life
+            .map_or_else(|| "not announced".to_string(), |d| d.to_string());
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} |\n",
             image.runtime.describe(),
@@ -242,7 +284,9 @@ pub fn markdown_table(checked: Date) -> String {
             end
         ));
     }
-    out.push_str(&format!("\nChecked against the publishers' sources on {checked}.\n"));
+    out.push_str(&format!(
+        "\nChecked against the publishers' sources on {checked}.\n"
+    ));
     out
 }
 
@@ -257,7 +301,11 @@ mod tests {
         for image in FINAL_IMAGES {
             assert!(!image.reference.contains("debian12"), "{}", image.reference);
             match final_image(image.runtime, TODAY) {
-                Ok(chosen) => assert!(chosen.end_of_life.is_none_or(|end| end >= TODAY), "{}", chosen.reference),
+                Ok(chosen) => assert!(
+                    chosen.end_of_life.is_none_or(|end| end >= TODAY),
+                    "{}",
+                    chosen.reference
+                ),
                 Err(NoImage::EndOfLife { end_of_life, .. }) => assert!(end_of_life < TODAY),
                 Err(other) => panic!("{other:?}"),
             }
@@ -278,8 +326,16 @@ mod tests {
             "no minimal image exists for Node.js 20 (22, 24 and 26 have one)"
         );
         assert!(final_image(Runtime::Python { minor: 11 }, TODAY).is_err());
-        assert_eq!(final_image(Runtime::Python { minor: 13 }, TODAY).unwrap().entrypoint, ["/usr/bin/python3.13"]);
+        assert_eq!(
+            final_image(Runtime::Python { minor: 13 }, TODAY)
+                .unwrap()
+                .entrypoint,
+            ["/usr/bin/python3.13"]
+        );
         let later = Date::ymd(2029, 1, 1);
-        assert!(matches!(final_image(Runtime::Dotnet { version: 10 }, later), Err(NoImage::EndOfLife { .. })));
+        assert!(matches!(
+            final_image(Runtime::Dotnet { version: 10 }, later),
+            Err(NoImage::EndOfLife { .. })
+        ));
     }
 }

@@ -71,8 +71,18 @@ pub struct Release {
     pub end_of_life: Date,
 }
 
-const fn release(product: Product, version: &'static str, codename: Option<&'static str>, end: Date) -> Release {
-    Release { product, version, codename, end_of_life: end }
+const fn release(
+    product: Product,
+    version: &'static str,
+    codename: Option<&'static str>,
+    end: Date,
+) -> Release {
+    Release {
+        product,
+        version,
+        codename,
+        end_of_life: end,
+    }
 }
 
 use Product::*;
@@ -223,7 +233,10 @@ pub fn ended(image: &ImageRef, today: Date) -> Vec<Ended> {
             product: Alpine,
             release: "Alpine edge".into(),
             end_of_life: None,
-            successor: format!("a numbered Alpine release ({})", one_of(&supported(Alpine, today))),
+            successor: format!(
+                "a numbered Alpine release ({})",
+                one_of(&supported(Alpine, today))
+            ),
             replacement: None,
         });
     }
@@ -251,7 +264,9 @@ fn is_early_access(image: &ImageRef) -> bool {
 /// The numbered tag suffix `edge` stands for nothing: it moves every day and is not supported.
 fn is_rolling(image: &ImageRef) -> bool {
     let tag = image.tag.as_deref().unwrap_or_default();
-    name(image) == "alpine" && is_official(image) && (tag == "edge" || tag.starts_with("edge-") || tag.starts_with("edge_"))
+    name(image) == "alpine"
+        && is_official(image)
+        && (tag == "edge" || tag.starts_with("edge-") || tag.starts_with("edge_"))
 }
 
 /// How a release was recognised in the reference: as the image itself (`debian:11`) or as
@@ -264,15 +279,26 @@ enum Matched {
 }
 
 fn name(image: &ImageRef) -> &str {
-    image.repository.rsplit('/').next().unwrap_or(&image.repository)
+    image
+        .repository
+        .rsplit('/')
+        .next()
+        .unwrap_or(&image.repository)
 }
 
 /// The releases a reference names, with how each was found.
 fn releases_of(image: &ImageRef) -> Vec<(&'static Release, Matched)> {
-    let tag = image.tag.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let tag = image
+        .tag
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let repo = image.repository.as_str();
     let mut out = Vec::new();
-    if let Some(family) = repo.strip_prefix("distroless/").or_else(|| repo.split_once("/distroless/").map(|(_, r)| r)) {
+    if let Some(family) = repo
+        .strip_prefix("distroless/")
+        .or_else(|| repo.split_once("/distroless/").map(|(_, r)| r))
+    {
         if let Some(release) = distroless_release(family) {
             out.push((release, Matched::Image));
         }
@@ -288,8 +314,15 @@ fn releases_of(image: &ImageRef) -> Vec<(&'static Release, Matched)> {
         (_, "golang") if official => Some(Go),
         (_, "ruby") if official => Some(Ruby),
         (_, "php") if official => Some(Php),
-        (_, "eclipse-temurin" | "openjdk" | "amazoncorretto" | "ibm-semeru-runtimes" | "sapmachine") if official => Some(Java),
-        ("mcr.microsoft.com", "sdk" | "aspnet" | "runtime" | "runtime-deps") if repo.starts_with("dotnet/") => Some(Dotnet),
+        (
+            _,
+            "eclipse-temurin" | "openjdk" | "amazoncorretto" | "ibm-semeru-runtimes" | "sapmachine",
+        ) if official => Some(Java),
+        ("mcr.microsoft.com", "sdk" | "aspnet" | "runtime" | "runtime-deps")
+            if repo.starts_with("dotnet/") =>
+        {
+            Some(Dotnet)
+        }
         _ => None,
     };
     if let Some(product) = product {
@@ -305,7 +338,10 @@ fn releases_of(image: &ImageRef) -> Vec<(&'static Release, Matched)> {
                 if let Some(release) = find(Alpine, version) {
                     out.push((release, Matched::TagPart(start, end)));
                 }
-            } else if let Some(release) = RELEASES.iter().find(|r| r.codename == Some(part) && matches!(r.product, Debian | Ubuntu)) {
+            } else if let Some(release) = RELEASES
+                .iter()
+                .find(|r| r.codename == Some(part) && matches!(r.product, Debian | Ubuntu))
+            {
                 out.push((release, Matched::TagPart(start, end)));
             }
         }
@@ -336,7 +372,9 @@ fn tag_parts(tag: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn find(product: Product, version: &str) -> Option<&'static Release> {
-    RELEASES.iter().find(|r| r.product == product && r.version == version)
+    RELEASES
+        .iter()
+        .find(|r| r.product == product && r.version == version)
 }
 
 fn distroless_release(family: &str) -> Option<&'static Release> {
@@ -354,7 +392,11 @@ fn distroless_release(family: &str) -> Option<&'static Release> {
 /// The release a version tag names (`3.8-slim` → Python 3.8), or, for a version older than
 /// every release listed, the oldest one (it ended earlier still).
 fn version_release(product: Product, tag: &str) -> Option<&'static Release> {
-    if let Some(release) = RELEASES.iter().find(|r| r.product == product && r.codename.is_some_and(|c| tag == c || tag.starts_with(&format!("{c}-")))) {
+    if let Some(release) = RELEASES.iter().find(|r| {
+        r.product == product
+            && r.codename
+                .is_some_and(|c| tag == c || tag.starts_with(&format!("{c}-")))
+    }) {
         return Some(release);
     }
     let version = leading_version(tag, product)?;
@@ -370,29 +412,51 @@ fn version_release(product: Product, tag: &str) -> Option<&'static Release> {
 /// for Node.js, Java, .NET and Debian, two for the others (`3.8.10-slim` → `3.8`).
 fn leading_version(tag: &str, product: Product) -> Option<String> {
     let tag = tag.strip_prefix('v').unwrap_or(tag);
-    let numeric: String = tag.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let numeric: String = tag
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let mut parts = numeric.split('.').filter(|p| !p.is_empty());
     let major = parts.next()?;
-    let major = if product == Java { major.split('u').next().unwrap_or(major) } else { major };
+    let major = if product == Java {
+        major.split('u').next().unwrap_or(major)
+    } else {
+        major
+    };
     match product {
         Node | Java | Dotnet | Debian => Some(major.to_string()),
         _ => {
             let minor = parts.next()?;
-            let minor = if product == Ubuntu { minor.to_string() } else { minor.trim_start_matches('0').to_string() };
-            let minor = if minor.is_empty() { "0".to_string() } else { minor };
+            let minor = if product == Ubuntu {
+                minor.to_string()
+            } else {
+                minor.trim_start_matches('0').to_string()
+            };
+            let minor = if minor.is_empty() {
+                "0".to_string()
+            } else {
+                minor
+            };
             Some(format!("{major}.{minor}"))
         }
     }
 }
 
 fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
-    let numbers = |v: &str| v.split('.').map(|p| p.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
+    let numbers = |v: &str| {
+        v.split('.')
+            .map(|p| p.parse::<u32>().unwrap_or(0))
+            .collect::<Vec<_>>()
+    };
     numbers(a).cmp(&numbers(b))
 }
 
 /// The versions of a product still supported on `today`, newest last.
 fn supported(product: Product, today: Date) -> Vec<&'static str> {
-    let mut versions: Vec<&Release> = RELEASES.iter().filter(|r| r.product == product && r.end_of_life >= today).collect();
+    let mut versions: Vec<&Release> = RELEASES
+        .iter()
+        .filter(|r| r.product == product && r.end_of_life >= today)
+        .collect();
     versions.sort_by(|a, b| compare_versions(a.version, b.version));
     versions.iter().map(|r| r.version).collect()
 }
@@ -408,8 +472,18 @@ fn one_of(versions: &[&str]) -> String {
 
 fn release_name(release: &Release) -> String {
     match (release.product, release.codename) {
-        (Distroless, _) => format!("distroless {}", release.version.replace("debian", "Debian ").replace("-", " images on ")),
-        (Debian | Ubuntu, Some(codename)) => format!("{} {} ({codename})", release.product.name(), release.version),
+        (Distroless, _) => format!(
+            "distroless {}",
+            release
+                .version
+                .replace("debian", "Debian ")
+                .replace("-", " images on ")
+        ),
+        (Debian | Ubuntu, Some(codename)) => format!(
+            "{} {} ({codename})",
+            release.product.name(),
+            release.version
+        ),
         (product, _) => format!("{} {}", product.name(), release.version),
     }
 }
@@ -433,13 +507,28 @@ fn describe(image: &ImageRef, release: &'static Release, matched: Matched, today
 
 /// The images of the Debian 13 distroless release, by name.
 const DISTROLESS_DEBIAN13: &[&str] = &[
-    "static", "base", "base-nossl", "cc", "java-base", "java17", "java21", "java25", "nodejs22", "nodejs24", "nodejs26",
+    "static",
+    "base",
+    "base-nossl",
+    "cc",
+    "java-base",
+    "java17",
+    "java21",
+    "java25",
+    "nodejs22",
+    "nodejs24",
+    "nodejs26",
 ];
 
 /// A reference to move to when the move keeps everything the image's users rely on: the
 /// same distroless image on Debian 13 (never a change of language version), or a language
 /// image's supported version on a supported Debian release.
-fn replacement(image: &ImageRef, release: &Release, matched: Matched, today: Date) -> Option<Substitution> {
+fn replacement(
+    image: &ImageRef,
+    release: &Release,
+    matched: Matched,
+    today: Date,
+) -> Option<Substitution> {
     if image.digest.is_some() {
         return None;
     }
@@ -447,17 +536,22 @@ fn replacement(image: &ImageRef, release: &Release, matched: Matched, today: Dat
         (Distroless, Matched::Image) => {
             let family = image.repository.rsplit('/').next()?;
             let (name, _) = family.rsplit_once('-')?;
-            DISTROLESS_DEBIAN13
-                .contains(&name)
-                .then(|| Substitution { from: format!("/{family}"), to: format!("/{name}-debian13") })
+            DISTROLESS_DEBIAN13.contains(&name).then(|| Substitution {
+                from: format!("/{family}"),
+                to: format!("/{name}-debian13"),
+            })
         }
         (Debian, Matched::TagPart(start, end)) => {
             // The language version itself must still be supported, or the move is a real upgrade.
-            let language_ok = releases_of(image).iter().all(|(r, m)| *m != Matched::Image || r.end_of_life >= today);
+            let language_ok = releases_of(image)
+                .iter()
+                .all(|(r, m)| *m != Matched::Image || r.end_of_life >= today);
             let tag = image.tag.as_deref()?;
-            (language_ok && tag.is_char_boundary(start) && tag.is_char_boundary(end)).then(|| Substitution {
-                from: format!(":{tag}"),
-                to: format!(":{}trixie{}", &tag[..start], &tag[end..]),
+            (language_ok && tag.is_char_boundary(start) && tag.is_char_boundary(end)).then(|| {
+                Substitution {
+                    from: format!(":{tag}"),
+                    to: format!(":{}trixie{}", &tag[..start], &tag[end..]),
+                }
             })
         }
         _ => None,
@@ -482,8 +576,15 @@ mod tests {
     fn finds_ended_releases() {
         assert_eq!(names("node:16"), ["Node.js 16"]);
         assert_eq!(names("node:16-alpine3.18"), ["Node.js 16", "Alpine 3.18"]);
-        assert_eq!(names("python:3.8-slim-buster"), ["Python 3.8", "Debian 10 (buster)"]);
-        assert_eq!(names("python:2"), Vec::<String>::new(), "one number says no Python minor");
+        assert_eq!(
+            names("python:3.8-slim-buster"),
+            ["Python 3.8", "Debian 10 (buster)"]
+        );
+        assert_eq!(
+            names("python:2"),
+            Vec::<String>::new(),
+            "one number says no Python minor"
+        );
         assert_eq!(names("python:2.7.18"), ["Python 2.7"]);
         assert_eq!(names("alpine:3.19"), ["Alpine 3.19"]);
         assert_eq!(names("alpine:3.19.1"), ["Alpine 3.19"]);
@@ -491,42 +592,100 @@ mod tests {
         assert_eq!(names("debian:11-slim"), ["Debian 11 (bullseye)"]);
         assert_eq!(names("ubuntu:20.04"), ["Ubuntu 20.04 (focal)"]);
         assert_eq!(names("mcr.microsoft.com/dotnet/runtime:7.0"), [".NET 7"]);
-        assert_eq!(names("mcr.microsoft.com/dotnet/aspnet:8.0-bookworm-slim"), [".NET 8"]);
+        assert_eq!(
+            names("mcr.microsoft.com/dotnet/aspnet:8.0-bookworm-slim"),
+            [".NET 8"]
+        );
         assert_eq!(names("alpine:edge"), ["Alpine edge"]);
-        assert_eq!(names("golang:1.19"), ["Go 1.20"], "older than the oldest listed release: it ended before that one");
+        assert_eq!(
+            names("golang:1.19"),
+            ["Go 1.20"],
+            "older than the oldest listed release: it ended before that one"
+        );
         assert_eq!(names("golang:1.25-bookworm"), ["Go 1.25"]);
         assert_eq!(names("python:3.10"), ["Python 3.10"]);
         assert_eq!(names("openjdk:17-jdk-slim"), ["the `openjdk` image"]);
         assert_eq!(names("openjdk:28-ea-jdk"), Vec::<String>::new());
         assert_eq!(names("alpine:3.21"), ["Alpine 3.21"]);
         assert_eq!(names("eclipse-temurin:8u402-b06-jre"), Vec::<String>::new());
-        assert_eq!(names("gcr.io/distroless/static-debian12:nonroot"), ["distroless Debian 12"]);
-        assert_eq!(names("gcr.io/distroless/nodejs20-debian12"), ["distroless nodejs images on Debian 12"]);
+        assert_eq!(
+            names("gcr.io/distroless/static-debian12:nonroot"),
+            ["distroless Debian 12"]
+        );
+        assert_eq!(
+            names("gcr.io/distroless/nodejs20-debian12"),
+            ["distroless nodejs images on Debian 12"]
+        );
     }
 
     #[test]
     fn current_releases_pass() {
         for current in [
-            "node:22", "node:24-bookworm-slim", "python:3.13-slim-trixie", "alpine:3.22", "debian:bookworm", "ubuntu:24.04",
-            "golang:1.26", "golang:1.27-trixie", "alpine:3.24", "php:8.2-apache", "ruby:3.4", "gcr.io/distroless/static-debian13:nonroot", "mcr.microsoft.com/dotnet/aspnet:10.0",
-            "eclipse-temurin:21-jre", "nginx:1.27", "node:lts", "example.com/debian-tools:11",
+            "node:22",
+            "node:24-bookworm-slim",
+            "python:3.13-slim-trixie",
+            "alpine:3.22",
+            "debian:bookworm",
+            "ubuntu:24.04",
+            "golang:1.26",
+            "golang:1.27-trixie",
+            "alpine:3.24",
+            "php:8.2-apache",
+            "ruby:3.4",
+            "gcr.io/distroless/static-debian13:nonroot",
+            "mcr.microsoft.com/dotnet/aspnet:10.0",
+            "eclipse-temurin:21-jre",
+            "nginx:1.27",
+            "node:lts",
+            "example.com/debian-tools:11",
         ] {
-            assert!(ended_of(current).is_empty(), "{current}: {:?}", ended_of(current));
+            assert!(
+                ended_of(current).is_empty(),
+                "{current}: {:?}",
+                ended_of(current)
+            );
         }
     }
 
     #[test]
     fn mechanical_moves_only() {
         let replacement = |r: &str| {
-            ended_of(r).into_iter().find_map(|e| e.replacement).map(|s| r.replacen(&s.from, &s.to, 1))
+            ended_of(r)
+                .into_iter()
+                .find_map(|e| e.replacement)
+                .map(|s| r.replacen(&s.from, &s.to, 1))
         };
-        assert_eq!(replacement("gcr.io/distroless/static-debian12:nonroot").as_deref(), Some("gcr.io/distroless/static-debian13:nonroot"));
-        assert_eq!(replacement("gcr.io/distroless/nodejs22-debian12").as_deref(), Some("gcr.io/distroless/nodejs22-debian13"));
-        assert_eq!(replacement("gcr.io/distroless/nodejs20-debian12"), None, "Node.js 20 has no Debian 13 image");
-        assert_eq!(replacement("gcr.io/distroless/python3-debian12"), None, "Python 3.11 to 3.13 is an upgrade");
-        assert_eq!(replacement("python:3.12-slim-bullseye").as_deref(), Some("python:3.12-slim-trixie"));
-        assert_eq!(replacement("ruby:3.4-bullseye").as_deref(), Some("ruby:3.4-trixie"));
-        assert_eq!(replacement("python:3.8-slim-bullseye"), None, "Python 3.8 itself ended");
+        assert_eq!(
+            replacement("gcr.io/distroless/static-debian12:nonroot").as_deref(),
+            Some("gcr.io/distroless/static-debian13:nonroot")
+        );
+        assert_eq!(
+            replacement("gcr.io/distroless/nodejs22-debian12").as_deref(),
+            Some("gcr.io/distroless/nodejs22-debian13")
+        );
+        assert_eq!(
+            replacement("gcr.io/distroless/nodejs20-debian12"),
+            None,
+            "Node.js 20 has no Debian 13 image"
+        );
+        assert_eq!(
+            replacement("gcr.io/distroless/python3-debian12"),
+            None,
+            "Python 3.11 to 3.13 is an upgrade"
+        );
+        assert_eq!(
+            replacement("python:3.12-slim-bullseye").as_deref(),
+            Some("python:3.12-slim-trixie")
+        );
+        assert_eq!(
+            replacement("ruby:3.4-bullseye").as_deref(),
+            Some("ruby:3.4-trixie")
+        );
+        assert_eq!(
+            replacement("python:3.8-slim-bullseye"),
+            None,
+            "Python 3.8 itself ended"
+        );
         assert_eq!(replacement("debian:bullseye"), None);
         assert_eq!(replacement("python:3.12-slim-bullseye@sha256:0000000000000000000000000000000000000000000000000000000000000000"), None);
     }

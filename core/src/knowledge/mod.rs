@@ -8,6 +8,7 @@
 pub mod date;
 pub mod final_images;
 pub mod lifecycle;
+pub mod official;
 
 pub use date::Date;
 pub use final_images::{final_image, FinalImage, NoImage, Runtime, FINAL_IMAGES};

@@ -4,9 +4,9 @@
 //! The model borrows the [`Parse`] and never copies text it can point at: every view keeps
 //! the index of the instruction it came from, so a rule can always get back to byte ranges.
 
+pub mod base;
 mod expand;
 mod image;
-pub mod base;
 pub mod shell;
 
 use std::collections::HashMap;
@@ -127,7 +127,11 @@ impl<'p> Dockerfile<'p> {
                 }
                 Keyword::Arg if stages.is_empty() => {
                     global_args.extend(declarations(instruction).into_iter().map(
-                        |(name, default)| GlobalArg { name, default, instruction: index },
+                        |(name, default)| GlobalArg {
+                            name,
+                            default,
+                            instruction: index,
+                        },
                     ));
                 }
                 _ => {
@@ -137,7 +141,12 @@ impl<'p> Dockerfile<'p> {
                 }
             }
         }
-        let mut model = Dockerfile { parse, instructions, global_args, stages };
+        let mut model = Dockerfile {
+            parse,
+            instructions,
+            global_args,
+            stages,
+        };
         model.link_stages();
         model
     }
@@ -161,7 +170,9 @@ impl<'p> Dockerfile<'p> {
 
     /// Stages the final stage needs, directly or through others (itself included).
     pub fn stages_needed_by_final(&self) -> Vec<usize> {
-        let Some(last) = self.stages.last() else { return Vec::new() };
+        let Some(last) = self.stages.last() else {
+            return Vec::new();
+        };
         let mut seen = vec![false; self.stages.len()];
         seen[last.index] = true;
         let mut needed = vec![last.index];
@@ -230,7 +241,10 @@ impl StageNames {
 }
 
 fn global_values(global_args: &[GlobalArg]) -> HashMap<String, String> {
-    global_args.iter().filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d))).collect()
+    global_args
+        .iter()
+        .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
+        .collect()
 }
 
 /// The names a COPY/ADD `--from` or a `RUN --mount=from=` refers to.
@@ -259,15 +273,24 @@ pub fn stage_references(instruction: &Instruction) -> Vec<String> {
 
 fn find_stage(stages: &[Stage], reference: &str) -> Option<usize> {
     let lowered = reference.to_ascii_lowercase();
-    if let Some(stage) = stages.iter().rev().find(|s| s.name.as_deref() == Some(lowered.as_str())) {
+    if let Some(stage) = stages
+        .iter()
+        .rev()
+        .find(|s| s.name.as_deref() == Some(lowered.as_str()))
+    {
         return Some(stage.index);
     }
-    reference.parse::<usize>().ok().filter(|&n| n < stages.len())
+    reference
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n < stages.len())
 }
 
 /// ARG declarations: `(name, default)` with quotes removed from the default.
 pub fn declarations(instruction: &Instruction) -> Vec<(String, Option<String>)> {
-    let Arguments::Declarations(words) = &instruction.arguments else { return Vec::new() };
+    let Arguments::Declarations(words) = &instruction.arguments else {
+        return Vec::new();
+    };
     words
         .iter()
         .map(|w| match w.text.split_once('=') {
@@ -315,24 +338,33 @@ fn read_stage(
         }
         _ => None,
     };
-    let platform = instruction.flag("platform").and_then(|f| f.value()).map(str::to_string);
+    let platform = instruction
+        .flag("platform")
+        .and_then(|f| f.value())
+        .map(str::to_string);
     let base = match words.first() {
         None => BaseRef {
             written: String::new(),
             range: instruction.keyword_range,
             expanded: String::new(),
             unresolved: Vec::new(),
-            base: Base::Unknown { reason: "FROM names no image".to_string() },
+            base: Base::Unknown {
+                reason: "FROM names no image".to_string(),
+            },
         },
         Some(word) => {
             let expanded = expand(&word.text, vars);
             let base = if !expanded.unresolved.is_empty() {
                 Base::Unknown {
-                    reason: format!("build argument {} has no default", expanded.unresolved.join(", ")),
+                    reason: format!(
+                        "build argument {} has no default",
+                        expanded.unresolved.join(", ")
+                    ),
                 }
             } else if expanded.text.eq_ignore_ascii_case("scratch") {
                 Base::Scratch
-            } else if let Some(stage) = earlier.find(&expanded.text)
+            } else if let Some(stage) = earlier
+                .find(&expanded.text)
                 .filter(|_| !expanded.text.chars().all(|c| c.is_ascii_digit()))
             {
                 Base::Stage { index: stage }
@@ -362,6 +394,33 @@ fn read_stage(
     }
 }
 
+/// `base` joined with `path` unless `path` is absolute.
+pub fn join_path(base: Option<&str>, path: &str) -> String {
+    let path = path.trim_matches('"');
+    if path.starts_with('/') {
+        return normalize(path);
+    }
+    normalize(&format!(
+        "{}/{}",
+        base.unwrap_or("/").trim_end_matches('/'),
+        path
+    ))
+}
+
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,9 +445,19 @@ mod tests {
 
     #[test]
     fn forms() {
-        let parse = parse("FROM a\nRUN echo\nCMD [\"a\"]\nRUN <<EOF\necho\nEOF\nHEALTHCHECK NONE\n");
+        let parse =
+            parse("FROM a\nRUN echo\nCMD [\"a\"]\nRUN <<EOF\necho\nEOF\nHEALTHCHECK NONE\n");
         let forms: Vec<Form> = parse.instructions().map(form_of).collect();
-        assert_eq!(forms, [Form::None, Form::Shell, Form::Exec, Form::Heredoc, Form::None]);
+        assert_eq!(
+            forms,
+            [
+                Form::None,
+                Form::Shell,
+                Form::Exec,
+                Form::Heredoc,
+                Form::None
+            ]
+        );
     }
 
     #[test]

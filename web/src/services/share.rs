@@ -15,7 +15,7 @@
 //! digests 0
 //!
 //! source 17
-//! FROM alpine:3.20
+//! FROM alpine:3.22
 //! ```
 
 use std::collections::BTreeSet;
@@ -181,10 +181,10 @@ mod tests {
             disabled: ["DH305".to_string(), "DH502".to_string()].into(),
             user_name: "app".into(),
             uid: "1000".into(),
-            digests: format!("alpine:3.20 sha256:{}\nsource 5\n", "a".repeat(64)),
+            digests: format!("alpine:3.22 sha256:{}\nsource 5\n", "a".repeat(64)),
             force: true,
         };
-        Session { source: "FROM alpine:3.20\nRUN echo \"☃ 𝄞\"\nsource 3\n\n".into(), form }
+        Session { source: "FROM alpine:3.22\nRUN echo \"☃ 𝄞\"\nsource 3\n\n".into(), form }
     }
 
     #[test]

@@ -1,9 +1,14 @@
 use crate::fix::Fix;
+use crate::harden::start::{start_user, StartUser};
+use crate::knowledge::official::{builtin_user_ids, StartAs};
 use crate::model::base::{create_user_command, facts_for_stage, Distro};
 use crate::model::{Base, Dockerfile};
-use crate::rules::helpers::{commands, insert_line_after, is_root_user, keyword_like, last_build_step, user_of};
+use crate::rules::helpers::{
+    chain_instructions, commands, insert_line_after, is_root_user, keyword_like, last_build_step,
+    user_of,
+};
 use crate::rules::{rule, Context, Finding};
-use crate::syntax::Instruction;
+use crate::syntax::{Arguments, Instruction, Keyword};
 
 rule! {
     /// ## What it does
@@ -34,10 +39,29 @@ rule! {
     ///
     /// ## Fix safety
     /// Unsafe: the application then runs without root, so it can no longer bind ports below
-    /// 1024 or write files owned by root. The fix reuses a user the image already has (`node`,
-    /// `www-data`, distroless `nonroot`) or that the Dockerfile creates; otherwise it creates a
-    /// system user with the distribution's own tools (`useradd` on Debian, Ubuntu and Red Hat
-    /// images, `adduser` on Alpine). When the distribution is unknown no fix is offered.
+    /// 1024 (the finding says so when the image exposes one: Docker lets unprivileged
+    /// processes bind them inside containers, Kubernetes and other runtimes do not) or write
+    /// files owned by root. The fix reuses a user the image already has (`node`, `www-data`,
+    /// distroless `nonroot`) or that the Dockerfile creates; otherwise it creates a system user
+    /// with the distribution's own tools (`useradd` on Debian, Ubuntu and Red Hat images,
+    /// `adduser` on Alpine). The `USER` it writes is numeric (`uid:gid`), so that Kubernetes'
+    /// `runAsNonRoot` can verify it; only a user the Dockerfile creates without a fixed uid is
+    /// written by name. When the distribution is unknown no fix is offered.
+    ///
+    /// No `USER` is added where the start needs root or cannot be seen, because a `USER` there
+    /// stops the container from starting:
+    /// - a start script that switches users or changes ownership itself (`gosu`, `su-exec`,
+    ///   `setpriv`, `s6-setuidgid`, `chpst`, `runuser`, `su`, supervisord, `chown`,
+    ///   `usermod`...): it must start as root;
+    /// - an official image whose entrypoint steps down itself (postgres, mysql, mariadb, redis,
+    ///   mongo, rabbitmq) or whose master process needs root (nginx, httpd, php): the finding
+    ///   gives that image's own way to run unprivileged (for nginx, `nginxinc/nginx-unprivileged`);
+    /// - a start script dfharden could not read (the command line reads it from the build
+    ///   context, the page when you add it), or no `CMD`/`ENTRYPOINT` at all: the file may be a
+    ///   base image others build on, whose `RUN` steps a `USER` would break.
+    ///
+    /// The finding then says what to check; `--force-user` (or `[user] force = true`) adds the
+    /// `USER` anyway.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.1 "Ensure that a user for the container has been created"
@@ -68,7 +92,13 @@ pub fn end_user<'a>(model: &Dockerfile<'a>, stage: usize) -> EndUser<'a> {
     let mut index = stage;
     for _ in 0..model.stages.len() {
         let current = &model.stages[index];
-        if let Some(user) = current.body.iter().rev().map(|&i| model.instructions[i]).find(|i| user_of(i).is_some()) {
+        if let Some(user) = current
+            .body
+            .iter()
+            .rev()
+            .map(|&i| model.instructions[i])
+            .find(|i| user_of(i).is_some())
+        {
             let name = user_of(user).unwrap_or_default();
             return if name.contains('$') {
                 EndUser::Unknown
@@ -94,23 +124,104 @@ pub fn end_user<'a>(model: &Dockerfile<'a>, stage: usize) -> EndUser<'a> {
     EndUser::Unknown
 }
 
-/// A user the stage creates with `useradd`/`adduser`, or switches to earlier.
-fn known_user(ctx: &Context<'_>, stage_instructions: &[usize]) -> Option<String> {
+/// A user the stage creates with `useradd`/`adduser`, or switches to earlier, with its
+/// `uid:gid` when the Dockerfile fixes them.
+fn known_user(ctx: &Context<'_>, stage_instructions: &[usize]) -> Option<(String, Option<String>)> {
     let mut found = None;
+    let mut created: Vec<(String, Option<String>)> = Vec::new();
+    let mut group_ids: Vec<(String, String)> = Vec::new();
     for &index in stage_instructions {
         let instruction = ctx.model.instructions[index];
-        if let Some(name) = user_of(instruction).filter(|u| !is_root_user(u) && usable_name(u)) {
-            found = Some(name.to_string());
+        if let Some(user) = user_of(instruction).filter(|u| !is_root_user(u) && usable_name(u)) {
+            let written = ctx
+                .text(instruction.code_range())
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or(user)
+                .to_string();
+            let ids = if written.contains(':')
+                && written
+                    .split(':')
+                    .all(|p| p.chars().all(|c| c.is_ascii_digit()))
+            {
+                Some(written)
+            } else if user.chars().all(|c| c.is_ascii_digit()) {
+                Some(format!("{user}:{user}"))
+            } else {
+                created
+                    .iter()
+                    .find(|(n, _)| n == user)
+                    .and_then(|(_, ids)| ids.clone())
+            };
+            found = Some((user.to_string(), ids));
         }
         for (_, command) in commands(ctx, index) {
-            if matches!(command.program(), Some("useradd" | "adduser")) {
-                if let Some(last) = command.args().last().filter(|w| !w.text.starts_with('-') && usable_name(&w.text)) {
-                    found = Some(last.text.to_string());
+            match command.program() {
+                Some("groupadd" | "addgroup") => {
+                    let words: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
+                    if let (Some(gid), Some(name)) =
+                        (option_value(&words, &["-g", "--gid"]), words.last())
+                    {
+                        group_ids.push((name.to_string(), gid));
+                    }
                 }
+                Some("useradd" | "adduser") => {
+                    let words: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
+                    let Some(name) = words
+                        .last()
+                        .filter(|w| !w.starts_with('-') && usable_name(w))
+                    else {
+                        continue;
+                    };
+                    let uid = option_value(&words, &["-u", "--uid"]);
+                    let group = option_value(&words, &["-g", "--gid", "-G", "--ingroup"]);
+                    let gid = match &group {
+                        Some(g) if g.chars().all(|c| c.is_ascii_digit()) => Some(g.clone()),
+                        Some(g) => group_ids
+                            .iter()
+                            .find(|(n, _)| n == g)
+                            .map(|(_, id)| id.clone()),
+                        None => group_ids
+                            .iter()
+                            .find(|(n, _)| n == name)
+                            .map(|(_, id)| id.clone()),
+                    };
+                    let ids = uid
+                        .filter(|u| u.chars().all(|c| c.is_ascii_digit()))
+                        .map(|u| {
+                            let gid = gid.unwrap_or_else(|| u.clone());
+                            format!("{u}:{gid}")
+                        });
+                    created.push((name.to_string(), ids.clone()));
+                    found = Some((name.to_string(), ids));
+                }
+                _ => {}
             }
         }
     }
     found
+}
+
+/// The value of an option written `-u 1000`, `-u1000`, `--uid 1000` or `--uid=1000`.
+fn option_value(words: &[&str], names: &[&str]) -> Option<String> {
+    for (i, word) in words.iter().enumerate() {
+        for name in names {
+            if word == name {
+                return words.get(i + 1).map(|v| v.to_string());
+            }
+            if let Some(value) = word.strip_prefix(&format!("{name}=")) {
+                return Some(value.to_string());
+            }
+            if name.len() == 2
+                && word.len() > 2
+                && word.starts_with(name)
+                && !word.starts_with("--")
+            {
+                return Some(word[2..].to_string());
+            }
+        }
+    }
+    None
 }
 
 /// A name that `USER <name>` can carry: not empty (`adduser \` with a stray escape gives an
@@ -122,19 +233,84 @@ fn usable_name(name: &str) -> bool {
 
 /// DH101
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
-    let Some(stage) = ctx.model.final_stage() else { return };
-    let EndUser::Root(user_instruction) = end_user(ctx.model, stage.index) else { return };
+    let Some(stage) = ctx.model.final_stage() else {
+        return;
+    };
+    let EndUser::Root(user_instruction) = end_user(ctx.model, stage.index) else {
+        return;
+    };
     let from = ctx.model.instructions[stage.from];
     let (range, message) = match user_instruction {
-        Some(user) => (user.code_range(), "the last `USER` of the final stage is root".to_string()),
+        Some(user) => (
+            user.code_range(),
+            "the last `USER` of the final stage is root".to_string(),
+        ),
         None => (
             from.keyword_range.cover(stage.base.range),
             "the final stage has no `USER`: the container runs as root".to_string(),
         ),
     };
+    let (why_not, fixable) = match start_user(ctx, stage.index) {
+        StartUser::Direct { script_read } => {
+            (script_read.map(|script| format!(" (the start script `{script}` was read: it does not switch users)")), true)
+        }
+        StartUser::StepsDown { what } => (
+            Some(format!(
+                "; no USER is added, because {what}. Keep it, and at run time drop every capability but CHOWN, SETUID, SETGID and DAC_OVERRIDE and set no-new-privileges"
+            )),
+            false,
+        ),
+        StartUser::Official(image) => {
+            let how = match image.start {
+                StartAs::StepsDown { tool } => format!("starts as root and switches to its `{}` user itself (`{tool}`)", image.user),
+                StartAs::RootMaster => format!("runs its master process as root and its workers as `{}`", image.user),
+            };
+            (Some(format!("; no USER is added, because the official `{}` image {how}: {}", image.name, image.advice)), false)
+        }
+        StartUser::Unseen { what } => (
+            Some(format!(
+                "; no USER is added, because {what}. Check that the image needs no root to start, then add `USER {0}:{0}` after its last build step, or run `dfharden fix --force-user`",
+                ctx.settings.user.uid
+            )),
+            false,
+        ),
+    };
     let mut finding = ctx.finding(&FinalStageRunsAsRoot::META, range, message);
-    finding.fix = fix(ctx, stage.index);
+    if fixable || ctx.settings.user.force {
+        finding.fix = fix(ctx, stage.index);
+        if finding.fix.is_some() {
+            finding.message.push_str(&low_port_note(ctx, stage.index));
+        }
+    }
+    if let Some(why_not) = why_not {
+        finding.message.push_str(&why_not);
+    }
     findings.push(finding);
+}
+
+/// Ports below 1024 the image exposes: a non-root process may not be allowed to bind them.
+fn low_port_note(ctx: &Context<'_>, stage: usize) -> String {
+    let mut low = Vec::new();
+    for index in chain_instructions(ctx.model, stage) {
+        let instruction = ctx.model.instructions[index];
+        if let (Keyword::Expose, Arguments::List(words)) =
+            (instruction.keyword, &instruction.arguments)
+        {
+            for word in words {
+                let port = word.text.split('/').next().unwrap_or_default();
+                if port.parse::<u16>().is_ok_and(|p| p < 1024) && !low.contains(&port.to_string()) {
+                    low.push(port.to_string());
+                }
+            }
+        }
+    }
+    if low.is_empty() {
+        return String::new();
+    }
+    format!(
+        " (it exposes port {}: as a non-root user the app can bind it under Docker, which lets unprivileged processes bind low ports in containers, but not under Kubernetes or other runtimes; listen on a port above 1023, or grant NET_BIND_SERVICE)",
+        low.join(", ")
+    )
 }
 
 fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
@@ -143,11 +319,25 @@ fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
     let last = last_build_step(ctx, stage);
     let mut chain = vec![stage.from];
     chain.extend(&stage.body);
-    let user = |ctx: &Context<'_>, name: &str| format!("{} {name}", keyword_like(ctx, last, "USER"));
-    if let Some(name) = known_user(ctx, &chain).or_else(|| facts.builtin_user.map(str::to_string)) {
+    let user =
+        |ctx: &Context<'_>, name: &str| format!("{} {name}", keyword_like(ctx, last, "USER"));
+    let alpine = facts.distro == Distro::Alpine;
+    let existing = known_user(ctx, &chain).or_else(|| {
+        facts.builtin_user.map(|name| {
+            (
+                name.to_string(),
+                builtin_user_ids(name, alpine).map(str::to_string),
+            )
+        })
+    });
+    if let Some((name, ids)) = existing {
+        let (written, title) = match ids {
+            Some(ids) => (ids.clone(), format!("Switch to the existing user `{name}` ({ids})")),
+            None => (name.clone(), format!("Switch to the existing user `{name}` (by name: the Dockerfile gives it no fixed uid)")),
+        };
         return Some(Fix::unsafe_edit(
-            format!("Switch to the existing user `{name}`"),
-            vec![insert_line_after(ctx, last, &user(ctx, &name)).after_others()],
+            title,
+            vec![insert_line_after(ctx, last, &user(ctx, &written)).after_others()],
         ));
     }
     let settings = &ctx.settings.user;
@@ -160,8 +350,17 @@ fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
     }
     let create = create_user_command(facts.distro, &settings.name, settings.uid)?;
     let run = format!("{} {create}", keyword_like(ctx, last, "RUN"));
+    let ids = format!("{0}:{0}", settings.uid);
     Some(Fix::unsafe_edit(
-        format!("Create the system user `{}` and switch to it", settings.name),
-        vec![insert_line_after(ctx, last, &format!("{run}{}{}", ctx.newline(), user(ctx, &settings.name))).after_others()],
+        format!(
+            "Create the system user `{}` ({ids}) and switch to it",
+            settings.name
+        ),
+        vec![insert_line_after(
+            ctx,
+            last,
+            &format!("{run}{}{}", ctx.newline(), user(ctx, &ids)),
+        )
+        .after_others()],
     ))
 }

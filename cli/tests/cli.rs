@@ -118,7 +118,7 @@ fn configuration_is_found_upwards_and_flags_win() {
     let r = run(dir.path(), &["fix", "svc/Dockerfile"], None);
     assert!(r.stdout.contains("apk add --no-cache curl") && !r.stdout.contains("USER"), "{}", r.stdout);
     let r = run(dir.path(), &["fix", "--unsafe-fixes", "svc/Dockerfile"], None);
-    assert!(r.stdout.contains("adduser -S -D -H -u 10001 -G app") && r.stdout.contains("USER app"), "{}", r.stdout);
+    assert!(r.stdout.contains("adduser -S -D -H -u 10001 -G app") && r.stdout.contains("USER 10001:10001"), "{}", r.stdout);
     let r = run(dir.path(), &["check", "--isolated", "svc/Dockerfile"], None);
     assert!(r.stdout.contains("DH202"), "--isolated ignores the config");
 }

@@ -272,9 +272,11 @@ pub fn markdown_table(checked: Date) -> String {
         } else {
             format!("`{}`", image.entrypoint.join(" "))
         };
-        let end = image
-            .end_of_life
-            .map_or_else(|| "not announced".to_string(), |d| d.to_string());
+        let end = match image.end_of_life {
+            None => "not announced".to_string(),
+            Some(d) if d < checked => format!("ended {d}: never chosen"),
+            Some(d) => d.to_string(),
+        };
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} |\n",
             image.runtime.describe(),

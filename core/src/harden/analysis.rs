@@ -87,6 +87,9 @@ pub struct RebasePlan {
     /// A new CMD replacing the stage's CMD/ENTRYPOINT, when the new image's own entrypoint
     /// changes what the command must say (`java -jar app.jar` → `CMD ["app.jar"]`).
     pub cmd: Option<Vec<String>>,
+    /// RUN instructions that only install what the new image already contains (CA
+    /// certificates, tzdata, glibc, OpenSSL's libraries...) or only create a user: dropped.
+    pub dropped: Vec<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -164,7 +167,7 @@ impl DeclineKind {
             || has("HEALTHCHECK")
         {
             DeclineKind::NeedsShell
-        } else if has("runs commands") || has("uses ADD") || has("cannot honour") {
+        } else if has("runs commands") || has("the final stage installs") || has("--chown") || has("uses ADD") || has("cannot honour") {
             DeclineKind::RunsCommands
         } else if has("base image is") {
             DeclineKind::UnknownBase
@@ -305,11 +308,23 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
         return decline(None, "the final base image is chosen by a build argument");
     }
     let mut user = UserChange::Add;
+    let mut runs = Vec::new();
     for &index in &stage.body {
         let instruction = model.instructions[index];
         match instruction.keyword {
+            Keyword::Copy | Keyword::Add
+                if instruction
+                    .flag("chown")
+                    .and_then(|f| f.value())
+                    .is_some_and(|owner| owner.split(':').any(|part| !part.chars().all(|c| c.is_ascii_digit()) && part != "nonroot")) =>
+            {
+                return decline(None, "a COPY --chown in the final stage names a user or group that a distroless image does not have");
+            }
             Keyword::Run => {
-                return decline(None, "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
+                if !only_provisions(ctx, index) {
+                    return decline(None, "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
+                }
+                runs.push(index);
             }
             Keyword::Shell | Keyword::Onbuild => {
                 return decline(
@@ -346,6 +361,9 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
         Err(reason) => return decline(None, reason),
     };
     let workdir = final_workdir(ctx, stage);
+    if start.argv[0].rsplit('/').next() == Some("java") && !runs.is_empty() {
+        return decline(Some(Ecosystem::Java), "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
+    }
     if start.argv[0].rsplit('/').next() == Some("java") {
         return rebase_java(ctx, stage, &start, workdir.as_deref(), user);
     }
@@ -446,13 +464,71 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
     if let Err(reason) = available(runtime, ctx) {
         return decline(Some(ecosystem), reason);
     }
+    if let Err(reason) = droppable(ctx, &runs, runtime) {
+        return decline(Some(ecosystem), reason);
+    }
     Decision::Rebase(RebasePlan {
         ecosystem,
         runtime,
         build_stage,
         user,
         cmd: None,
+        dropped: runs,
     })
+}
+
+/// Commands a final stage may run that only provision what a distroless image already has:
+/// refreshing and cleaning the package index, installing packages (checked against the
+/// image by [`droppable`]), refreshing CA certificates, and creating users and groups.
+fn only_provisions(ctx: &Context<'_>, index: usize) -> bool {
+    let instruction = ctx.model.instructions[index];
+    if !instruction.flags.is_empty() {
+        return false;
+    }
+    let scripts = &ctx.scripts[index];
+    !scripts.is_empty()
+        && scripts.iter().all(|script| {
+            script.origin != crate::model::shell::ScriptOrigin::ExecForm
+                && script.commands.iter().all(|command| {
+                    let Some(program) = command.program() else { return false };
+                    match program {
+                        "apt-get" | "apt" | "apk" => crate::rules::helpers::package_command(command).is_some_and(|p| {
+                            p.is(&["update", "install", "add", "clean", "autoclean", "upgrade", "dist-upgrade", "autoremove"])
+                        }),
+                        "update-ca-certificates" | "groupadd" | "useradd" | "addgroup" | "adduser" | "true" => true,
+                        "rm" => command.args().iter().all(|w| {
+                            w.text.starts_with('-')
+                                || ["/var/lib/apt/lists", "/var/cache/apk", "/var/cache/apt", "/tmp/"].iter().any(|d| w.text.starts_with(d))
+                        }),
+                        _ => false,
+                    }
+                })
+        })
+}
+
+/// The RUN lines of `runs` may go when every package they install is in the final image.
+fn droppable(ctx: &Context<'_>, runs: &[usize], runtime: Runtime) -> Result<(), String> {
+    let image = final_image(runtime, ctx.settings.today()).map_err(|no| no.describe(runtime))?;
+    for &index in runs {
+        for script in &ctx.scripts[index] {
+            for command in &script.commands {
+                let Some(package) = crate::rules::helpers::package_command(command) else { continue };
+                if !package.is(&["install", "add"]) {
+                    continue;
+                }
+                for name in package.operands() {
+                    let name = crate::rules::helpers::package_name(&name.text);
+                    if !image.contains.contains(&name) {
+                        return Err(format!(
+                            "the final stage installs `{name}`, which `{}` does not have",
+                            image.reference
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Where a path copied into the stage came from: the stage it was copied from.
@@ -545,6 +621,7 @@ fn rebase_java(
         build_stage,
         user,
         cmd: Some(cmd),
+        dropped: Vec::new(),
     })
 }
 

@@ -2,7 +2,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::harden::analysis::UserChange;
 use crate::harden::{final_image, Decision};
 use crate::syntax::Keyword;
-use crate::rules::helpers::{exec_form, insert_line_after, keyword_like, last_build_step};
+use crate::rules::helpers::{delete_instruction, exec_form, insert_line_after, keyword_like, last_build_step};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -67,8 +67,13 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Ok(image) = final_image(plan.runtime, ctx.settings.today()) else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];
+    let dropped = if plan.dropped.is_empty() {
+        String::new()
+    } else {
+        "; its RUN lines only install what that image already has, or create a user it replaces, and go".to_string()
+    };
     let message = format!(
-        "the final stage only runs the {} app built in stage {}: `{}` would do instead of `{}` ({})",
+        "the final stage only runs the {} app built in stage {}: `{}` would do instead of `{}` ({}){dropped}",
         plan.ecosystem.name(),
         ctx.model.stages[plan.build_stage].name.clone().unwrap_or_else(|| plan.build_stage.to_string()),
         image.reference,
@@ -77,9 +82,23 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     );
     let mut edits = vec![Edit::replace(stage.base.range, image.reference)];
     let user_line = format!("{} {}", keyword_like(ctx, from, "USER"), image.user);
+    // RUN lines that only installed what the new image has go; the USER takes the place of the
+    // last one when that is where it would be inserted (an insertion there would touch the deletion).
+    let last = last_build_step(ctx, stage);
+    let mut user_placed = false;
+    for &index in &plan.dropped {
+        let instruction = ctx.model.instructions[index];
+        if plan.user == UserChange::Add && std::ptr::eq(instruction, last) {
+            edits.push(Edit::replace(instruction.code_range(), user_line.clone()));
+            user_placed = true;
+        } else {
+            edits.push(delete_instruction(ctx, instruction));
+        }
+    }
     match plan.user {
         UserChange::Keep => {}
-        UserChange::Add => edits.push(insert_line_after(ctx, last_build_step(ctx, stage), &user_line)),
+        UserChange::Add if user_placed => {}
+        UserChange::Add => edits.push(insert_line_after(ctx, last, &user_line)),
         UserChange::Replace(index) => {
             edits.push(Edit::replace(ctx.model.instructions[index].code_range(), user_line));
         }

@@ -115,7 +115,7 @@ export async function downloadOf(page, selector) {
 
 /** The example folders (each has a Dockerfile). */
 export const EXAMPLES = ['go-web', 'rust-cli', 'node-express', 'python-flask', 'java-jar', 'dotnet-api',
-  'alpine-script', 'multistage-go', 'heredoc-cache', 'windows-iis'];
+  'alpine-script', 'multistage-go', 'heredoc-cache', 'debian-service', 'windows-iis'];
 
 /** Builds the CLI (a no-op when it is up to date) and returns a function that runs
  * `dfharden fix <args>` and gives its standard output. */

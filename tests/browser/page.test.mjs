@@ -68,9 +68,9 @@ test('usable by keyboard: labelled controls, buttons, a sensible focus order, vi
   }
   const ids = stops.map((s) => s.id || s.example || s.tag);
   assert.deepEqual(ids.slice(0, 5), ['copy-output', 'download-output', 'download-patch', 'share', 'theme-toggle']);
-  assert.deepEqual(ids.slice(5, 15), ['go-web', 'rust-cli', 'node-express', 'python-flask', 'java-jar', 'dotnet-api', 'alpine-script', 'multistage-go', 'heredoc-cache', 'windows-iis']);
-  assert.deepEqual(ids.slice(15, 17), ['source', 'summary'], 'then the editor, then the settings');
-  assert.ok(ids.slice(17).includes('tab-changes'), `then the result's tabs: ${ids.slice(17)}`);
+  assert.deepEqual(ids.slice(5, 16), ['go-web', 'rust-cli', 'node-express', 'python-flask', 'java-jar', 'dotnet-api', 'alpine-script', 'multistage-go', 'heredoc-cache', 'debian-service', 'windows-iis']);
+  assert.deepEqual(ids.slice(16, 18), ['source', 'summary'], 'then the editor, then the settings');
+  assert.ok(ids.slice(18).includes('tab-changes'), `then the result's tabs: ${ids.slice(18)}`);
   for (const stop of stops) {
     assert.ok(['button', 'textarea', 'summary', 'input', 'select'].includes(stop.tag), `a real control: ${JSON.stringify(stop)}`);
     assert.equal(stop.outline, 'solid', `visible focus on ${stop.id || stop.text}`);

@@ -57,7 +57,7 @@ test('profile, unsafe fixes and the user give what the CLI flags give', async ()
     { example: 'go-web', set: () => page.locator('#basic').check(), flags: ['--profile', 'basic'] },
     { example: 'node-express', set: () => page.locator('#unsafe-fixes').selectOption('off'), flags: ['--no-unsafe-fixes'] },
     {
-      example: 'alpine-script',
+      example: 'debian-service',
       set: async () => { await page.locator('#user-name').fill('app'); await page.locator('#user-uid').fill('1000'); },
       flags: ['--user', 'app', '--uid', '1000'],
     },
@@ -78,7 +78,7 @@ test('profile, unsafe fixes and the user give what the CLI flags give', async ()
   await page.locator('#user-uid').fill('12x');
   await waitAnalyzed(page);
   assert.match(await page.locator('#uid-problem').textContent(), /must be a number/);
-  assert.equal(await outputText(page), fixCli('--user', 'app', 'examples/alpine-script/Dockerfile'));
+  assert.equal(await outputText(page), fixCli('--user', 'app', 'examples/debian-service/Dockerfile'));
   await context.close();
 });
 
@@ -88,15 +88,15 @@ test('a pasted digest table pins base images, as a lock file does for the CLI', 
   const path = 'examples/multistage-go/Dockerfile';
   const digest = `sha256:${'ab'.repeat(32)}`;
   await openSettings(page);
-  await page.locator('#digests').fill(`# pins\ngolang:1.22 ${digest}\nnot a line\n`);
+  await page.locator('#digests').fill(`# pins\ngolang:1.26 ${digest}\nnot a line\n`);
   await waitAnalyzed(page);
   assert.equal(await page.locator('#digest-count').textContent(), '1 digest known.');
   assert.match(await page.locator('#digest-problems').textContent(), /line 3: /);
   const output = await outputText(page);
-  assert.match(output, new RegExp(`FROM golang:1\\.22@${digest}`));
+  assert.match(output, new RegExp(`FROM golang:1\\.26@${digest}`));
   const dir = mkdtempSync(join(tmpdir(), 'dfharden-lock-'));
   const lock = join(dir, 'dfharden.lock');
-  writeFileSync(lock, `version = 1\n\n[[image]]\nreference = "docker.io/library/golang:1.22"\ndigest = "${digest}"\nresolved-at = "2026-01-01T00:00:00Z"\n`);
+  writeFileSync(lock, `version = 1\n\n[[image]]\nreference = "docker.io/library/golang:1.26"\ndigest = "${digest}"\nresolved-at = "2026-01-01T00:00:00Z"\n`);
   assert.equal(output, fixCli('--lock-file', lock, path), 'the same as `dfharden fix --lock-file`');
   await context.close();
 });

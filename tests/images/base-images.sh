@@ -187,6 +187,47 @@ distroless_static_image() {
   buildah rm "$c" >/dev/null
 }
 
+# gosu as the tianon/gosu image ships it (FROM scratch, the binary at /gosu), from Debian's
+# gosu package: the step-down app copies it from there, as many real Dockerfiles do.
+gosu_image() {
+  in_registry tianon/gosu 1.17 && return 0
+  say "image tianon/gosu:1.17 (Debian 13's gosu package)"
+  local c m tmp
+  tmp=$IMAGES_HOME/tmp/gosu; rm -rf "$tmp"; mkdir -p "$tmp"
+  chroot "$ROOTFS" sh -c 'apt-get update -qq && cd /tmp && apt-get download -qq gosu' >"$IMAGES_HOME/logs/gosu.log" 2>&1 \
+    || { tail -20 "$IMAGES_HOME/logs/gosu.log" >&2; return 1; }
+  dpkg-deb -x "$ROOTFS"/tmp/gosu_*.deb "$tmp"
+  rm -f "$ROOTFS"/tmp/gosu_*.deb; rm -rf "$ROOTFS"/var/lib/apt/lists/*
+  c=$(buildah from scratch); m=$(buildah mount "$c")
+  install -m 0755 "$tmp/usr/sbin/gosu" "$m/gosu"
+  buildah umount "$c" >/dev/null
+  buildah config --os linux --arch amd64 --entrypoint '["/gosu"]' "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/tianon/gosu:1.17" >/dev/null
+  push "$REGISTRY/tianon/gosu:1.17"
+}
+
+# The official nginx image, laid out as it is (https://github.com/nginx/docker-nginx): Debian's
+# nginx, a `nginx` user 101:101, the master as root with `user nginx;` for the workers, the pid
+# file in /run, temporary files in /var/cache/nginx, the site in /usr/share/nginx/html on port 80.
+nginx_image() {
+  in_registry library/nginx 1.29 && return 0
+  say "image nginx:1.29 (a stand-in: Debian 13's nginx laid out like the official image)"
+  local c
+  c=$(buildah from -q "$REGISTRY/library/debian:trixie-slim")
+  buildah run --isolation chroot --network host "$c" -- sh -c '
+    groupadd --system --gid 101 nginx && useradd --system --gid nginx --no-create-home --home /nonexistent --shell /bin/false --uid 101 nginx &&
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null &&
+    apt-get clean && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled /etc/nginx/sites-available &&
+    mkdir -p /var/cache/nginx /usr/share/nginx/html /etc/nginx/conf.d &&
+    printf "user  nginx;\nworker_processes  1;\npid        /run/nginx.pid;\nerror_log  /var/log/nginx/error.log notice;\nevents { worker_connections 64; }\nhttp {\n  include /etc/nginx/mime.types;\n  client_body_temp_path /var/cache/nginx/client_temp;\n  proxy_temp_path /var/cache/nginx/proxy_temp;\n  fastcgi_temp_path /var/cache/nginx/fastcgi_temp;\n  uwsgi_temp_path /var/cache/nginx/uwsgi_temp;\n  scgi_temp_path /var/cache/nginx/scgi_temp;\n  access_log off;\n  include /etc/nginx/conf.d/*.conf;\n}\n" >/etc/nginx/nginx.conf &&
+    printf "server {\n    listen       80;\n    location / { root /usr/share/nginx/html; index index.html; }\n}\n" >/etc/nginx/conf.d/default.conf &&
+    echo "welcome" >/usr/share/nginx/html/index.html' \
+    >"$IMAGES_HOME/logs/nginx.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/nginx.log" >&2; return 1; }
+  buildah config --port 80 --stop-signal SIGQUIT --cmd '["nginx", "-g", "daemon off;"]' "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/library/nginx:1.29" >/dev/null
+  push "$REGISTRY/library/nginx:1.29"
+}
+
 prepare_base_images() {
   write_config
   start_registry
@@ -194,11 +235,13 @@ prepare_base_images() {
   debian_image
   golang_image
   distroless_static_image
+  gosu_image
+  nginx_image
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   prepare_base_images
-  for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot"; do
+  for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot" "tianon/gosu 1.17" "library/nginx 1.29"; do
     set -- $ref; echo "$1:$2 $(digest_of "$1" "$2")"
   done
 fi

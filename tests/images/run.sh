@@ -61,6 +61,16 @@ digest = "$(digest_of library/debian trixie-slim)"
 resolved-at = "2026-01-01T00:00:00Z"
 
 [[image]]
+reference = "docker.io/library/nginx:1.29"
+digest = "$(digest_of library/nginx 1.29)"
+resolved-at = "2026-01-01T00:00:00Z"
+
+[[image]]
+reference = "docker.io/tianon/gosu:1.17"
+digest = "$(digest_of tianon/gosu 1.17)"
+resolved-at = "2026-01-01T00:00:00Z"
+
+[[image]]
 reference = "gcr.io/distroless/static-debian13:nonroot"
 digest = "$(digest_of distroless/static-debian13 nonroot)"
 resolved-at = "2026-01-01T00:00:00Z"
@@ -148,4 +158,46 @@ grep -q "^FROM gcr.io/distroless/static-debian13:nonroot@sha256:" "$WORK/go-web/
 test_app in-place "$ROOT/tests/images/in-place" yes
 grep -q "^FROM debian:trixie-slim@sha256:" "$WORK/in-place/Dockerfile.hardened" \
   && pass "in-place: Debian base kept (the entrypoint is a shell script)" || fail "in-place: base not kept"
+
+# ------------------------------------------------------------ images that must start as root
+# The start needs root (an entrypoint that steps down with gosu; nginx's master): dfharden must
+# leave the user alone and say why, and the rewrite must build and serve as the original does,
+# with the serving process (the app after gosu, nginx's worker) running as a non-root uid.
+worker_ids() { # image kind(go|nginx) port -> "uid|body"
+  local name=dfharden-test-root-$3 pid="" body="" i
+  podman run -d --name "$name" --network host -e "ADDR=127.0.0.1:$3" "$1" >/dev/null || { echo "run-failed|"; return; }
+  for i in $(seq 1 100); do body=$(curl -fsS "http://127.0.0.1:$3/" 2>/dev/null) && break; sleep 0.2; done
+  if [ "$2" = nginx ]; then
+    pid=$(pgrep -f 'nginx: worker process' | head -1)
+  else
+    pid=$(ss -ltnpH "sport = :$3" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  fi
+  echo "$(awk '/^Uid:/{print $2}' "/proc/$pid/status" 2>/dev/null)|$body"
+  podman logs "$name" >"$IMAGES_HOME/logs/run-$name.log" 2>&1
+  podman rm -f -t 0 "$name" >/dev/null
+}
+test_starts_as_root() { # app source kind(go|nginx) port want-uid
+  local app=$1 source=$2 kind=$3 port=$4 want=$5 result original="" variant tag
+  mkdir -p "$WORK/$app"
+  cp "$ROOT"/examples/go-web/{main.go,go.mod} "$WORK/$app/"
+  cp -r "$source"/. "$WORK/$app/"
+  printf '*\n!go.mod\n!*.go\n!docker-entrypoint.sh\n!index.html\n' >"$WORK/$app/.dockerignore"
+  lock_file >"$WORK/$app/dfharden.lock"
+  (cd "$WORK/$app" && "$DFHARDEN" fix --explain Dockerfile >Dockerfile.hardened 2>explain.txt) || fail "$app: dfharden fix"
+  echo "---- $app: rewritten Dockerfile"; cat "$WORK/$app/Dockerfile.hardened"; echo "----"
+  grep -qi '^USER' "$WORK/$app/Dockerfile.hardened" && fail "$app: a USER was added" || pass "$app: no USER added (the start needs root)"
+  grep -q 'DH101 .*no USER is added, because' "$WORK/$app/explain.txt" && pass "$app: the explanation says why no USER was added" \
+    || { fail "$app: no reason given for keeping root"; cat "$WORK/$app/explain.txt"; }
+  for variant in original:Dockerfile hardened:Dockerfile.hardened; do
+    tag=$app-${variant%%:*}
+    if build "$app" "${variant#*:}" "$tag"; then pass "$app: buildah build ${variant%%:*} (--network none)"; else fail "$app: buildah build ${variant%%:*}"; tail -15 "$IMAGES_HOME/logs/build-$tag.log"; continue; fi
+    result=$(worker_ids "localhost/dfharden-test:$tag" "$kind" "$port")
+    echo "---- $tag: serving uid|body = $result"
+    check "$app ${variant%%:*}: serving process uid" "${result%%|*}" "$want"
+    if [ -z "$original" ]; then original=${result#*|}; [ -n "$original" ] && pass "$app original: serves" || fail "$app original: no answer"
+    else check "$app hardened: same answer as the original" "${result#*|}" "$original"; fi
+  done
+}
+test_starts_as_root step-down "$ROOT/tests/images/step-down" go 18400 10001
+test_starts_as_root nginx-site "$ROOT/tests/images/nginx-site" nginx 80 101
 finish

@@ -37,6 +37,13 @@ const STEP_DOWN_TOOLS: &[&str] = &[
     "adduser",
     "groupmod",
     "addgroup",
+    "chroot",
+    "crond",
+    "cron",
+    "mount",
+    "sysctl",
+    "setcap",
+    "update-ca-certificates",
 ];
 
 /// Programs that only start another program (`tini -- app`): the start is what follows.
@@ -103,6 +110,15 @@ pub fn start_user(ctx: &Context<'_>, stage: usize) -> StartUser {
         };
     };
     let name = basename(&program);
+    // The official image's own server or entrypoint, started directly: the same needs.
+    if let Some(official) = official_start.filter(|o| o.programs.iter().any(|p| *p == name || *p == program)) {
+        return StartUser::Official(official);
+    }
+    if program == "/init" {
+        return StartUser::StepsDown {
+            what: "the start command is s6-overlay's `/init`, which starts as root and runs services as their own users".into(),
+        };
+    }
     if let Some(tool) = STEP_DOWN_TOOLS.iter().find(|t| **t == name) {
         return StartUser::StepsDown {
             what: format!("the start command runs `{tool}`, which needs root to switch users"),
@@ -175,6 +191,12 @@ pub fn step_down_in(script: &str) -> Option<(usize, &'static str)> {
             if let Some(tool) = STEP_DOWN_TOOLS.iter().find(|t| **t == basename(word)) {
                 return Some((n + 1, tool));
             }
+        }
+        // Writing system configuration at start (`envsubst < t > /etc/nginx/nginx.conf`,
+        // `sed -i ... /etc/hosts`, `echo ... >> /etc/passwd`) needs root too.
+        let writes = code.contains('>') || code.contains("sed -i") || code.contains("tee ");
+        if writes && (code.contains(" /etc/") || code.contains(">/etc/")) {
+            return Some((n + 1, "a write to /etc"));
         }
     }
     None
@@ -265,7 +287,23 @@ pub fn copied_from_context(ctx: &Context<'_>, stage: usize, program: &str) -> Op
         let into_dir = dest.text.ends_with('/') || sources.len() > 1;
         for src in sources {
             let src_text = src.text.trim_matches('"');
-            if src_text.contains(['*', '?', '$']) {
+            if src_text.contains('$') {
+                continue;
+            }
+            // `COPY *.sh /`: the program is the file of its name that the pattern matches.
+            if src_text.contains(['*', '?']) {
+                let (dir, pattern) = src_text.rsplit_once('/').unwrap_or(("", src_text));
+                let program_name = basename(program);
+                let dest_dir = dest_path.trim_end_matches('/');
+                let lands = if program.contains('/') {
+                    target.rsplit_once('/').map(|(d, _)| d).unwrap_or("") == dest_dir
+                } else {
+                    is_on_path(&format!("{dest_dir}/{program_name}"))
+                };
+                if lands && glob_matches(pattern, program_name) && !dir.contains(['*', '?']) {
+                    let dir = join_path(None, dir).trim_start_matches('/').to_string();
+                    found = Some(if dir.is_empty() { program_name.to_string() } else { format!("{dir}/{program_name}") });
+                }
                 continue;
             }
             let src_rel = join_path(None, src_text)
@@ -289,7 +327,7 @@ pub fn copied_from_context(ctx: &Context<'_>, stage: usize, program: &str) -> Op
                 target.strip_prefix(&format!("{}/", dest_path.trim_end_matches('/')))
             };
             if let Some(rest) =
-                inside.filter(|_| !into_dir || src_rel.is_empty() || !name.contains('.'))
+                inside.filter(|_| src_rel.is_empty() || src_text.ends_with('/') || !name.contains('.'))
             {
                 let path = if src_rel.is_empty() {
                     rest.to_string()
@@ -301,6 +339,20 @@ pub fn copied_from_context(ctx: &Context<'_>, stage: usize, program: &str) -> Op
         }
     }
     found
+}
+
+/// A shell glob with `*` and `?` (no classes), as COPY sources use them.
+fn glob_matches(pattern: &str, name: &str) -> bool {
+    fn go(p: &[u8], n: &[u8]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some(b'?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    go(pattern.as_bytes(), name.as_bytes())
 }
 
 fn is_on_path(path: &str) -> bool {
@@ -372,5 +424,8 @@ mod tests {
             Some((1, "supervisord"))
         );
         assert_eq!(step_down_in("exec node server.js"), None);
+        assert_eq!(step_down_in("envsubst < /t > /etc/nginx/nginx.conf\nexec nginx"), Some((1, "a write to /etc")));
+        assert_eq!(step_down_in("echo \"app:x:$(id -u):0::/app:/sbin/nologin\" >> /etc/passwd"), Some((1, "a write to /etc")));
+        assert!(glob_matches("*.sh", "entrypoint.sh") && !glob_matches("*.sh", "entrypoint.py") && glob_matches("run?", "run1"));
     }
 }

@@ -30,12 +30,15 @@ pub struct OfficialImage {
     /// variant, or the id is not fixed by the image).
     pub ids: Option<&'static str>,
     pub alpine_ids: Option<&'static str>,
+    /// The programs that are the image's own start (its entrypoint or server): a Dockerfile
+    /// that starts one of them directly still needs what the image's start needs.
+    pub programs: &'static [&'static str],
     /// What to do instead of adding `USER`.
     pub advice: &'static str,
     pub source: &'static str,
 }
 
-const STEP_DOWN_ADVICE: &str = "keep root at start (the entrypoint drops to the service user itself) and harden at run time: drop every capability but CHOWN, SETUID, SETGID and DAC_OVERRIDE, and set no-new-privileges";
+const STEP_DOWN_ADVICE: &str = "keep root at start (the entrypoint drops to the service user itself) and harden at run time: drop the capabilities the start does not use (it needs CHOWN, SETUID, SETGID and often DAC_OVERRIDE, and a program with file capabilities needs those too), and set no-new-privileges";
 
 pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
     OfficialImage {
@@ -44,6 +47,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "postgres",
         ids: Some("999:999"),
         alpine_ids: Some("70:70"),
+        programs: &["docker-entrypoint.sh", "postgres", "pg_ctl"],
         advice: STEP_DOWN_ADVICE,
         source: "https://github.com/docker-library/postgres (docker-entrypoint.sh: exec gosu postgres)",
     },
@@ -53,6 +57,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "mysql",
         ids: Some("999:999"),
         alpine_ids: None,
+        programs: &["docker-entrypoint.sh", "mysqld"],
         advice: STEP_DOWN_ADVICE,
         source: "https://github.com/docker-library/mysql (docker-entrypoint.sh: exec gosu mysql)",
     },
@@ -62,6 +67,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "mysql",
         ids: None,
         alpine_ids: None,
+        programs: &["docker-entrypoint.sh", "mariadbd", "mysqld"],
         advice: STEP_DOWN_ADVICE,
         source: "https://github.com/MariaDB/mariadb-docker (docker-entrypoint.sh: exec gosu mysql)",
     },
@@ -71,6 +77,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "redis",
         ids: Some("999:999"),
         alpine_ids: Some("999:1000"),
+        programs: &["docker-entrypoint.sh", "redis-server"],
         advice: STEP_DOWN_ADVICE,
         source: "https://github.com/redis/docker-library-redis (docker-entrypoint.sh: setpriv --reuid redis)",
     },
@@ -80,6 +87,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "mongodb",
         ids: Some("999:999"),
         alpine_ids: None,
+        programs: &["docker-entrypoint.sh", "mongod"],
         advice: STEP_DOWN_ADVICE,
         source: "https://github.com/docker-library/mongo (docker-entrypoint.sh: exec gosu mongodb)",
     },
@@ -89,6 +97,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "rabbitmq",
         ids: Some("999:999"),
         alpine_ids: Some("100:101"),
+        programs: &["docker-entrypoint.sh", "rabbitmq-server"],
         advice: STEP_DOWN_ADVICE,
         source: "https://github.com/docker-library/rabbitmq (docker-entrypoint.sh: gosu, su-exec on Alpine)",
     },
@@ -98,6 +107,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "nginx",
         ids: Some("101:101"),
         alpine_ids: Some("101:101"),
+        programs: &["nginx", "/docker-entrypoint.sh", "docker-entrypoint.sh"],
         advice: "move to `nginxinc/nginx-unprivileged` (same tags; it runs as uid 101, listens on 8080 instead of 80 and keeps its pid file and temporary files in /tmp): change `listen 80` to `listen 8080` in your server blocks and publish port 8080",
         source: "https://github.com/nginx/docker-nginx (no USER; nginx.conf `user nginx;`) and https://github.com/nginx/docker-nginx-unprivileged",
     },
@@ -107,6 +117,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "www-data",
         ids: Some("33:33"),
         alpine_ids: Some("82:82"),
+        programs: &["httpd", "httpd-foreground", "apachectl"],
         advice: "keep root for the parent process (it binds port 80 and its children switch to www-data); to run without root, change `Listen 80` to a port above 1023, make `logs/` writable by www-data and add `USER 33:33` yourself",
         source: "https://github.com/docker-library/httpd (httpd.conf `User www-data`, no USER)",
     },
@@ -116,6 +127,7 @@ pub static OFFICIAL_IMAGES: &[OfficialImage] = &[
         user: "www-data",
         ids: Some("33:33"),
         alpine_ids: Some("82:82"),
+        programs: &["docker-php-entrypoint", "php-fpm", "apache2-foreground", "apache2ctl"],
         advice: "keep root for the php-fpm or Apache master (its workers run as www-data); to run without root, listen on a port above 1023 and add `USER 33:33` yourself",
         source: "https://github.com/docker-library/php (--with-fpm-user=www-data, no USER)",
     },

@@ -120,6 +120,23 @@ pub fn facts_for_image(image: &ImageRef) -> BaseFacts {
     facts(distro, has_shell, builtin_user, false)
 }
 
+/// Whether the image that stage `stage` is built on lacks `useradd`/`adduser`: Red Hat's UBI
+/// micro and minimal images ship no shadow-utils (a `USER` with a numeric id needs none).
+pub fn lacks_user_tools(model: &Dockerfile<'_>, stage: usize) -> bool {
+    let mut index = stage;
+    for _ in 0..model.stages.len() {
+        match &model.stages[index].base.base {
+            Base::Stage { index: parent } => index = *parent,
+            Base::Image { image } => {
+                let name = image.repository.rsplit('/').next().unwrap_or_default();
+                return name.starts_with("ubi") && (name.contains("minimal") || name.contains("micro"));
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Facts for a stage, following `FROM <stage>` chains.
 pub fn facts_for_stage(model: &Dockerfile<'_>, stage: usize) -> BaseFacts {
     let mut index = stage;

@@ -27,6 +27,7 @@ examples! {
     ("alpine-script", "Alpine script"),
     ("multistage-go", "Multi-stage"),
     ("heredoc-cache", "Heredoc & cache"),
+    ("debian-service", "Debian service"),
     ("windows-iis", "Windows"),
 }
 

@@ -1,7 +1,7 @@
 use crate::fix::Fix;
 use crate::harden::start::{start_user, StartUser};
 use crate::knowledge::official::{builtin_user_ids, StartAs};
-use crate::model::base::{create_user_command, facts_for_stage, Distro};
+use crate::model::base::{create_user_command, facts_for_stage, lacks_user_tools, Distro};
 use crate::model::{Base, Dockerfile};
 use crate::rules::helpers::{
     chain_instructions, commands, insert_line_after, is_root_user, keyword_like, last_build_step,
@@ -256,7 +256,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         }
         StartUser::StepsDown { what } => (
             Some(format!(
-                "; no USER is added, because {what}. Keep it, and at run time drop every capability but CHOWN, SETUID, SETGID and DAC_OVERRIDE and set no-new-privileges"
+                "; no USER is added, because {what}. Keep it, and at run time drop the capabilities the start does not use (it needs CHOWN, SETUID, SETGID and often DAC_OVERRIDE, and a program with file capabilities needs those too) and set no-new-privileges"
             )),
             false,
         ),
@@ -278,8 +278,15 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let mut finding = ctx.finding(&FinalStageRunsAsRoot::META, range, message);
     if fixable || ctx.settings.user.force {
         finding.fix = fix(ctx, stage.index);
-        if finding.fix.is_some() {
-            finding.message.push_str(&low_port_note(ctx, stage.index));
+        if let Some(fix) = &mut finding.fix {
+            let low = low_ports(ctx, stage.index);
+            if !low.is_empty() {
+                let ports = low.join(", ");
+                fix.title.push_str(&format!(" (port {ports}: without root only Docker lets it bind)"));
+                finding.message.push_str(&format!(
+                    " (it exposes port {ports}: as a non-root user the app can bind it under Docker, which lets unprivileged processes bind low ports in containers, but not under Kubernetes or other runtimes; listen on a port above 1023, or grant NET_BIND_SERVICE)"
+                ));
+            }
         }
     }
     if let Some(why_not) = why_not {
@@ -288,14 +295,30 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     findings.push(finding);
 }
 
+/// The literal absolute paths the image declares as `VOLUME`s.
+fn volumes(ctx: &Context<'_>, stage: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for index in chain_instructions(ctx.model, stage) {
+        let instruction = ctx.model.instructions[index];
+        if let (Keyword::Volume, Arguments::List(words) | Arguments::Exec(words)) = (instruction.keyword, &instruction.arguments) {
+            for word in words {
+                let path = word.text.trim_matches('"');
+                let plain = path.starts_with('/') && path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
+                if plain && !out.iter().any(|p| p == path) {
+                    out.push(path.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Ports below 1024 the image exposes: a non-root process may not be allowed to bind them.
-fn low_port_note(ctx: &Context<'_>, stage: usize) -> String {
+fn low_ports(ctx: &Context<'_>, stage: usize) -> Vec<String> {
     let mut low = Vec::new();
     for index in chain_instructions(ctx.model, stage) {
         let instruction = ctx.model.instructions[index];
-        if let (Keyword::Expose, Arguments::List(words)) =
-            (instruction.keyword, &instruction.arguments)
-        {
+        if let (Keyword::Expose, Arguments::List(words)) = (instruction.keyword, &instruction.arguments) {
             for word in words {
                 let port = word.text.split('/').next().unwrap_or_default();
                 if port.parse::<u16>().is_ok_and(|p| p < 1024) && !low.contains(&port.to_string()) {
@@ -304,13 +327,7 @@ fn low_port_note(ctx: &Context<'_>, stage: usize) -> String {
             }
         }
     }
-    if low.is_empty() {
-        return String::new();
-    }
-    format!(
-        " (it exposes port {}: as a non-root user the app can bind it under Docker, which lets unprivileged processes bind low ports in containers, but not under Kubernetes or other runtimes; listen on a port above 1023, or grant NET_BIND_SERVICE)",
-        low.join(", ")
-    )
+    low
 }
 
 fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
@@ -341,14 +358,18 @@ fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
         ));
     }
     let settings = &ctx.settings.user;
-    if facts.distro == Distro::Scratch {
+    if facts.distro == Distro::Scratch || lacks_user_tools(ctx.model, stage_index) {
         let id = format!("{0}:{0}", settings.uid);
         return Some(Fix::unsafe_edit(
             format!("Run as uid {}", settings.uid),
             vec![insert_line_after(ctx, last, &user(ctx, &id)).after_others()],
         ));
     }
-    let create = create_user_command(facts.distro, &settings.name, settings.uid)?;
+    let mut create = create_user_command(facts.distro, &settings.name, settings.uid)?;
+    // Volumes are created by root: hand them to the new user, or the app cannot write its data.
+    for volume in volumes(ctx, stage_index) {
+        create.push_str(&format!(" && mkdir -p {volume} && chown {0}:{0} {volume}", settings.uid));
+    }
     let run = format!("{} {create}", keyword_like(ctx, last, "RUN"));
     let ids = format!("{0}:{0}", settings.uid);
     Some(Fix::unsafe_edit(

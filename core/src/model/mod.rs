@@ -189,6 +189,26 @@ impl<'p> Dockerfile<'p> {
         needed
     }
 
+    /// Stages whose files end up in the final image: the final stage and the stages it is
+    /// built on (`FROM <stage>`), not the ones it only copies from. A package-manager cache
+    /// left in a stage outside this set never ships.
+    pub fn stages_shipped(&self) -> Vec<usize> {
+        let mut shipped = Vec::new();
+        let mut next = self.stages.last().map(|s| s.index);
+        while let Some(index) = next {
+            if shipped.contains(&index) {
+                break;
+            }
+            shipped.push(index);
+            next = match self.stages[index].base.base {
+                Base::Stage { index: base } => Some(base),
+                _ => None,
+            };
+        }
+        shipped.sort_unstable();
+        shipped
+    }
+
     fn link_stages(&mut self) {
         let mut names = StageNames::default();
         // `added[d] == s`: stage `d` is already a dependency of stage `s`.

@@ -283,6 +283,45 @@ pub fn run_rules(context: &Context<'_>) -> Vec<Finding> {
         debug_assert!(findings[before..].iter().all(|f| f.code == rule.meta.code));
     }
     findings.retain(|f| !suppressions.suppresses(f));
+    withhold_fixes_outside_shipped_image(context, &mut findings);
     findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     findings
+}
+
+/// Package-manager hygiene whose only benefit is a smaller or leaner shipped image. In a stage
+/// the final image is not built on (a build stage it copies artifacts from), these edits save
+/// nothing, and `--no-install-recommends` can remove packages the build needs (compilers pulled
+/// in as recommendations). Their findings stay, for information; their fixes are withheld.
+const FIXES_ONLY_WHERE_SHIPPED: &[&str] = &["DH301", "DH302", "DH305", "DH306", "DH307"];
+
+fn withhold_fixes_outside_shipped_image(context: &Context<'_>, findings: &mut [Finding]) {
+    let model = context.model;
+    if model.stages.len() < 2 {
+        return;
+    }
+    let shipped = model.stages_shipped();
+    for finding in findings.iter_mut() {
+        if finding.fix.is_none() || !FIXES_ONLY_WHERE_SHIPPED.contains(&finding.code) {
+            continue;
+        }
+        let instruction = model
+            .instructions
+            .partition_point(|i| i.range.start <= finding.range.start)
+            .checked_sub(1);
+        let Some(stage) = instruction.and_then(|i| model.stage_of(i)) else {
+            continue;
+        };
+        if shipped.contains(&stage.index) {
+            continue;
+        }
+        let name = match &stage.name {
+            Some(name) => format!("stage `{name}`"),
+            None => format!("stage {}", stage.index),
+        };
+        finding.fix = None;
+        let risk = if finding.code == "DH301" { ", and the build may rely on the recommended packages" } else { "" };
+        finding.message.push_str(&format!(
+            " (not fixed: {name} is not part of the final image, so the change would not make the shipped image smaller{risk})"
+        ));
+    }
 }

@@ -25,6 +25,10 @@ rule! {
     /// Safe: `--no-cache` fetches a fresh index for this command and keeps none; the same
     /// packages are installed.
     ///
+    /// In a stage the final image is not built on (a build stage it only copies artifacts
+    /// from), the finding is reported but the fix is not offered: nothing left there ships, so
+    /// the edit saves nothing, and it could change what the build has to work with.
+    ///
     /// ## References
     /// - hadolint DL3019, Trivy DS025
     /// - Alpine wiki, "Alpine Package Keeper": the `--no-cache` option

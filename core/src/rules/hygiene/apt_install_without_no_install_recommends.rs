@@ -35,6 +35,10 @@ rule! {
     /// `ca-certificates` (recommended, not required, by `curl`) HTTPS downloads fail. Name such
     /// packages on the install line. Not offered for exec-form `RUN`.
     ///
+    /// In a stage the final image is not built on (a build stage it only copies artifacts
+    /// from), the finding is reported but the fix is not offered: nothing left there ships, so
+    /// the edit saves nothing, and it could change what the build has to work with.
+    ///
     /// ## References
     /// - CIS Docker Benchmark 4.3 "Ensure that unnecessary packages are not installed in the container"
     /// - hadolint DL3015, Trivy DS029

@@ -39,6 +39,10 @@ rule! {
     /// `apt-get update` first (it needs these lists, and would fail without them), for exec-form
     /// `RUN`, or under a non-POSIX `SHELL`.
     ///
+    /// In a stage the final image is not built on (a build stage it only copies artifacts
+    /// from), the finding is reported but the fix is not offered: nothing left there ships, so
+    /// the edit saves nothing, and it could change what the build has to work with.
+    ///
     /// ## References
     /// - hadolint DL3009
     /// - Related: CIS Docker Benchmark 4.3 "Ensure that unnecessary packages are not installed in

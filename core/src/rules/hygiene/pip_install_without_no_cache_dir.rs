@@ -2,7 +2,7 @@ use crate::fix::{Edit, Fix};
 use crate::model::shell::SimpleCommand;
 use crate::model::{declarations, unquote};
 use crate::rules::helpers::{
-    cache_mount_targets, command_range, commands, exact_positions, has_option, package_command, program_index,
+    cache_mount_targets, command_range, commands, exact_positions, package_command, program_index,
     stage_history, Manager,
 };
 use crate::rules::{rule, Context, Finding};
@@ -21,6 +21,10 @@ rule! {
     /// packages themselves. `--no-cache-dir` tells pip to keep nothing. To make rebuilds fast,
     /// use a BuildKit cache mount instead: it survives between builds without entering the image.
     ///
+    /// pip accepts an unambiguous abbreviation of a long option, so `--no-cache` (common in
+    /// real files) already is `--no-cache-dir`: it is not flagged and never gets a second
+    /// spelling added.
+    ///
     /// Note that pip reads any value of `PIP_NO_CACHE_DIR`, even `false` or `0`, as "no cache"
     /// (a quirk kept for backwards compatibility), so every non-empty value counts.
     ///
@@ -37,6 +41,10 @@ rule! {
     /// ## Fix safety
     /// Safe: the fix adds `--no-cache-dir` after `install`. pip installs the same packages; it
     /// only stops keeping downloads and built wheels. Not offered for exec-form `RUN`.
+    ///
+    /// In a stage the final image is not built on (a build stage it only copies artifacts
+    /// from), the finding is reported but the fix is not offered: nothing left there ships, so
+    /// the edit saves nothing, and it could change what the build has to work with.
     ///
     /// ## References
     /// - hadolint DL3042
@@ -89,6 +97,15 @@ fn cache_disabled_inline(command: &SimpleCommand) -> bool {
         .any(|w| w.text.strip_prefix(VARIABLE).and_then(|rest| rest.strip_prefix('=')).is_some_and(|v| !v.is_empty()))
 }
 
+/// `--no-cache-dir` or an abbreviation pip reads as it. pip's option parser takes any unique
+/// prefix of a long option; from `--no-cache` on, no other pip option shares the prefix
+/// (`--no-c` alone would also match `--no-color`, `--no-clean`, `--no-compile`).
+fn is_no_cache_dir(word: &str) -> bool {
+    const OPTION: &str = "--no-cache-dir";
+    let name = word.split_once('=').map_or(word, |(name, _)| name);
+    name.len() >= "--no-cache".len() && OPTION.starts_with(name)
+}
+
 /// Whether a cache or tmpfs mount target holds pip's cache (`/root/.cache/pip`, or any
 /// `~/.cache` or `~/.cache/pip`).
 fn is_pip_cache(target: &str) -> bool {
@@ -108,7 +125,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             let Some(pip) = package_command(command).filter(|p| p.manager == Manager::Pip && p.is(&["install"])) else {
                 continue;
             };
-            if has_option(pip.args, &["--no-cache-dir"]) || cache_disabled_inline(command) {
+            if pip.args.iter().any(|w| is_no_cache_dir(&w.text)) || cache_disabled_inline(command) {
                 continue;
             }
             if *environment_disables.get_or_insert_with(|| cache_disabled_by_environment(ctx, index)) {

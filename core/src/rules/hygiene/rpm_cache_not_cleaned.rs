@@ -39,6 +39,10 @@ rule! {
     /// would no longer fail the build. Not offered for exec-form `RUN` or under a non-POSIX
     /// `SHELL`.
     ///
+    /// In a stage the final image is not built on (a build stage it only copies artifacts
+    /// from), the finding is reported but the fix is not offered: nothing left there ships, so
+    /// the edit saves nothing, and it could change what the build has to work with.
+    ///
     /// ## References
     /// - hadolint DL3032 (yum), DL3040 (dnf, microdnf), DL3036 (zypper)
     /// - Trivy DS015 (yum), DS019 (dnf), DS020 (zypper)

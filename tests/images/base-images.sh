@@ -221,11 +221,33 @@ nginx_image() {
     mkdir -p /var/cache/nginx /usr/share/nginx/html /etc/nginx/conf.d &&
     printf "user  nginx;\nworker_processes  1;\npid        /run/nginx.pid;\nerror_log  /var/log/nginx/error.log notice;\nevents { worker_connections 64; }\nhttp {\n  include /etc/nginx/mime.types;\n  client_body_temp_path /var/cache/nginx/client_temp;\n  proxy_temp_path /var/cache/nginx/proxy_temp;\n  fastcgi_temp_path /var/cache/nginx/fastcgi_temp;\n  uwsgi_temp_path /var/cache/nginx/uwsgi_temp;\n  scgi_temp_path /var/cache/nginx/scgi_temp;\n  access_log off;\n  include /etc/nginx/conf.d/*.conf;\n}\n" >/etc/nginx/nginx.conf &&
     printf "server {\n    listen       80;\n    location / { root /usr/share/nginx/html; index index.html; }\n}\n" >/etc/nginx/conf.d/default.conf &&
+    ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log &&
     echo "welcome" >/usr/share/nginx/html/index.html' \
     >"$IMAGES_HOME/logs/nginx.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/nginx.log" >&2; return 1; }
   buildah config --port 80 --stop-signal SIGQUIT --cmd '["nginx", "-g", "daemon off;"]' "$c"
   buildah commit -q --rm "$c" "$REGISTRY/library/nginx:1.29" >/dev/null
   push "$REGISTRY/library/nginx:1.29"
+}
+
+# nginxinc/nginx-unprivileged, made from the nginx stand-in with the changes its Dockerfile
+# makes (https://github.com/nginx/docker-nginx-unprivileged, mainline/debian/Dockerfile): port
+# 8080, no `user` directive, the pid file and temporary files in /tmp, /etc/nginx and
+# /var/cache/nginx owned by uid 101, and USER 101.
+nginx_unprivileged_image() {
+  in_registry nginxinc/nginx-unprivileged 1.29 && return 0
+  say "image nginxinc/nginx-unprivileged:1.29 (a stand-in: the nginx stand-in changed as the real one is)"
+  local c
+  c=$(buildah from -q "$REGISTRY/library/nginx:1.29")
+  buildah run --isolation chroot "$c" -- sh -c '
+    sed -i "s,listen       80;,listen       8080;," /etc/nginx/conf.d/default.conf &&
+    sed -i "/user  nginx;/d" /etc/nginx/nginx.conf &&
+    sed -i "s,/run/nginx.pid,/tmp/nginx.pid," /etc/nginx/nginx.conf &&
+    sed -i "s,/var/cache/nginx/\([a-z_]*\)_temp,/tmp/\1_temp," /etc/nginx/nginx.conf &&
+    chown -R 101:0 /var/cache/nginx /etc/nginx && chmod -R g+w /var/cache/nginx /etc/nginx' \
+    >"$IMAGES_HOME/logs/nginx-unprivileged.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/nginx-unprivileged.log" >&2; return 1; }
+  buildah config --port 8080 --user 101 "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/nginxinc/nginx-unprivileged:1.29" >/dev/null
+  push "$REGISTRY/nginxinc/nginx-unprivileged:1.29"
 }
 
 prepare_base_images() {
@@ -237,11 +259,12 @@ prepare_base_images() {
   distroless_static_image
   gosu_image
   nginx_image
+  nginx_unprivileged_image
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   prepare_base_images
-  for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot" "tianon/gosu 1.17" "library/nginx 1.29"; do
+  for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot" "tianon/gosu 1.17" "library/nginx 1.29" "nginxinc/nginx-unprivileged 1.29"; do
     set -- $ref; echo "$1:$2 $(digest_of "$1" "$2")"
   done
 fi

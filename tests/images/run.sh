@@ -66,6 +66,11 @@ digest = "$(digest_of library/nginx 1.29)"
 resolved-at = "2026-01-01T00:00:00Z"
 
 [[image]]
+reference = "docker.io/nginxinc/nginx-unprivileged:1.29"
+digest = "$(digest_of nginxinc/nginx-unprivileged 1.29)"
+resolved-at = "2026-01-01T00:00:00Z"
+
+[[image]]
 reference = "docker.io/tianon/gosu:1.17"
 digest = "$(digest_of tianon/gosu 1.17)"
 resolved-at = "2026-01-01T00:00:00Z"
@@ -181,7 +186,7 @@ test_starts_as_root() { # app source kind(go|nginx) port want-uid
   mkdir -p "$WORK/$app"
   cp "$ROOT"/examples/go-web/{main.go,go.mod} "$WORK/$app/"
   cp -r "$source"/. "$WORK/$app/"
-  printf '*\n!go.mod\n!*.go\n!docker-entrypoint.sh\n!index.html\n' >"$WORK/$app/.dockerignore"
+  printf '*\n!go.mod\n!*.go\n!docker-entrypoint.sh\n!index.html\n!*.conf\n' >"$WORK/$app/.dockerignore"
   lock_file >"$WORK/$app/dfharden.lock"
   (cd "$WORK/$app" && "$DFHARDEN" fix --explain Dockerfile >Dockerfile.hardened 2>explain.txt) || fail "$app: dfharden fix"
   echo "---- $app: rewritten Dockerfile"; cat "$WORK/$app/Dockerfile.hardened"; echo "----"
@@ -199,5 +204,38 @@ test_starts_as_root() { # app source kind(go|nginx) port want-uid
   done
 }
 test_starts_as_root step-down "$ROOT/tests/images/step-down" go 18400 10001
-test_starts_as_root nginx-site "$ROOT/tests/images/nginx-site" nginx 80 101
+test_starts_as_root nginx-port80 "$ROOT/tests/images/nginx-port80" nginx 80 101
+
+# ------------------------------------------------------------ nginx moved to nginx-unprivileged
+# No USER line can make the official nginx image run without root; the rewrite moves it to the
+# unprivileged image (port 8080). Both must serve the same page; in the rewrite every nginx
+# process, the master included, runs as uid 101.
+nginx_uids() { # image port -> "master-uid worker-uid|body"
+  local name=dfharden-test-nginx-$2 body="" i master worker
+  podman run -d --name "$name" --network host "$1" >/dev/null || { echo "run-failed|"; return; }
+  for i in $(seq 1 100); do body=$(curl -fsS "http://127.0.0.1:$2/" 2>/dev/null) && break; sleep 0.2; done
+  master=$(pgrep -f 'nginx: master process' | head -1); worker=$(pgrep -f 'nginx: worker process' | head -1)
+  echo "$(awk '/^Uid:/{print $2}' "/proc/$master/status" 2>/dev/null) $(awk '/^Uid:/{print $2}' "/proc/$worker/status" 2>/dev/null)|$body"
+  podman logs "$name" >"$IMAGES_HOME/logs/run-$name.log" 2>&1
+  podman rm -f -t 0 "$name" >/dev/null
+}
+app=nginx-site
+mkdir -p "$WORK/$app" && cp -r "$ROOT/tests/images/$app"/. "$WORK/$app/" && lock_file >"$WORK/$app/dfharden.lock"
+(cd "$WORK/$app" && "$DFHARDEN" fix --explain Dockerfile >Dockerfile.hardened 2>explain.txt) || fail "$app: dfharden fix"
+echo "---- $app: rewritten Dockerfile"; cat "$WORK/$app/Dockerfile.hardened"; echo "----"
+grep -q '^FROM nginxinc/nginx-unprivileged:1.29@sha256:' "$WORK/$app/Dockerfile.hardened" \
+  && pass "$app: moved to nginxinc/nginx-unprivileged, pinned" || fail "$app: not moved to the unprivileged image"
+grep -q '^EXPOSE 8080' "$WORK/$app/Dockerfile.hardened" && pass "$app: EXPOSE 80 became 8080" || fail "$app: EXPOSE not moved to 8080"
+grep -qi '^USER' "$WORK/$app/Dockerfile.hardened" && fail "$app: a USER line was added" || pass "$app: no USER line (the image has USER 101)"
+grep -q 'publish port 8080' "$WORK/$app/explain.txt" && pass "$app: the explanation tells to publish 8080" || { fail "$app: the port change is not explained"; cat "$WORK/$app/explain.txt"; }
+original=""
+for variant in original:Dockerfile:80:"0 101" hardened:Dockerfile.hardened:8080:"101 101"; do
+  IFS=: read -r kind file p want <<<"$variant"
+  if build "$app" "$file" "$app-$kind"; then pass "$app: buildah build $kind (--network none)"; else fail "$app: buildah build $kind"; tail -15 "$IMAGES_HOME/logs/build-$app-$kind.log"; continue; fi
+  result=$(nginx_uids "localhost/dfharden-test:$app-$kind" "$p")
+  echo "---- $app $kind on port $p: master worker uid|body = $result"
+  check "$app $kind: master and worker uids" "${result%%|*}" "$want"
+  if [ "$kind" = original ]; then original=${result#*|}; [ -n "$original" ] && pass "$app original: serves" || fail "$app original: no answer"
+  else check "$app hardened: same answer as the original" "${result#*|}" "$original"; fi
+done
 finish

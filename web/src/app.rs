@@ -7,8 +7,10 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use dfharden_core::knowledge::{staleness, DATA_CHECKED};
 use yew::prelude::*;
 
+use crate::components::context_files::ContextFiles;
 use crate::components::diff_view::DiffView;
 use crate::components::editor::{select_range, Editor};
 use crate::components::examples::Examples;
@@ -299,6 +301,9 @@ pub fn App() -> Html {
                 <div class="brand">
                     <h1>{ "dfharden" }</h1>
                     <p>{ "Paste a Dockerfile, get a hardened one, and learn why each line changed. Everything runs in your browser." }</p>
+                    <p class="data-date" id="data-date">{ format!("Image data checked {DATA_CHECKED} against the publishers' sources.") }
+                        if let Some(notice) = analysis.settings.today.and_then(staleness) { <strong class="problem">{ format!(" {notice}") }</strong> }
+                    </p>
                 </div>
                 <Toolbar on_copy={on_copy} on_download={on_download} on_download_patch={on_download_patch}
                     on_share={on_share} unchanged={!analysis.changed()} share_url={(*share_url).clone()}
@@ -308,6 +313,7 @@ pub fn App() -> Html {
             <main class="workspace">
                 <div class="left">
                     <Editor value={AttrValue::from(state.source.clone())} {on_edit} area={editor.clone()} />
+                    <ContextFiles wanted={analysis.wanted.clone()} files={state.form.context.clone()} dispatch={dispatcher.clone()} />
                     <details class="settings" id="settings">
                         <summary><h2>{ "Settings" }</h2></summary>
                         <SettingsPanel form={state.form.clone()} problems={analysis.problems.clone()}

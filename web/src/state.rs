@@ -5,11 +5,11 @@
 //! (`dfharden fix` with the same settings, `Settings::default()` unless the user changed one).
 //! IO (timers, storage, clipboard, downloads) stays outside, in `app.rs` and `services/`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use dfharden_core::render::{attributed_hunks, unified_diff, AttributedHunk};
-use dfharden_core::{check, fix_checked, DigestTable, FixOutcome, Profile, Report, Settings, ALL_RULES};
+use dfharden_core::{check, context_files_wanted, fix_checked, DigestTable, FixOutcome, Profile, Report, Settings, ALL_RULES};
 use yew::Reducible;
 
 use crate::components::examples::EXAMPLES;
@@ -29,6 +29,9 @@ pub struct Form {
     pub digests: String,
     /// Rewrite even when the file has syntax errors (`--force`).
     pub force: bool,
+    /// Build-context files the user pasted or dropped (path relative to the context root, as
+    /// `COPY` names it, to its text): the start scripts the CLI would read from the context.
+    pub context: BTreeMap<String, String>,
 }
 
 impl Default for Form {
@@ -42,6 +45,7 @@ impl Default for Form {
             uid: defaults.user.uid.to_string(),
             digests: String::new(),
             force: false,
+            context: BTreeMap::new(),
         }
     }
 }
@@ -85,7 +89,26 @@ impl Form {
         let (table, digest_problems) = DigestTable::parse_text(&self.digests);
         settings.digests = table;
         problems.digests = digest_problems;
+        // Only some of the context is known: a file the user did not add may well exist, so
+        // `read` stays false and core says what it could not see.
+        settings.context.files =
+            self.context.iter().filter(|(_, text)| !text.trim().is_empty()).map(|(p, t)| (p.clone(), t.clone())).collect();
+        settings.today = today();
         (settings, problems)
+    }
+}
+
+/// Today in the browser's time zone, as the CLI takes it from the system clock; `None` in
+/// native unit tests, where core then answers as of the data's own date.
+fn today() -> Option<dfharden_core::knowledge::Date> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let now = js_sys::Date::new_0();
+        Some(dfharden_core::knowledge::Date::ymd(now.get_full_year() as u16, now.get_month() as u8 + 1, now.get_date() as u8))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
     }
 }
 
@@ -112,6 +135,8 @@ pub struct Analysis {
     pub hunks: Vec<AttributedHunk>,
     /// The rewrite as a patch (`git apply` accepts it), as `dfharden fix --diff` prints it.
     pub patch: String,
+    /// Build-context files that would show how the image starts (`context_files_wanted`).
+    pub wanted: Vec<String>,
 }
 
 impl PartialEq for Analysis {
@@ -136,7 +161,8 @@ impl Analysis {
         };
         let hunks = attributed_hunks(source, &outcome);
         let patch = unified_diff(source, &outcome.output, FILE_NAME);
-        Analysis { source: source.to_string(), settings, problems, report, refused, outcome, hunks, patch }
+        let wanted = context_files_wanted(source);
+        Analysis { source: source.to_string(), settings, problems, report, refused, outcome, hunks, patch, wanted }
     }
 
     pub fn changed(&self) -> bool {
@@ -306,6 +332,8 @@ pub enum Action {
     SetUid(String),
     SetDigests(String),
     SetForce(bool),
+    /// A build-context file's text (empty removes it).
+    SetContextFile(String, String),
     ResetSettings,
     SetTab(Tab),
     SetDiffMode(DiffMode),
@@ -353,7 +381,15 @@ impl Reducible for State {
             Action::SetUid(uid) => next.form.uid = uid,
             Action::SetDigests(text) => next.form.digests = text,
             Action::SetForce(force) => next.form.force = force,
-            Action::ResetSettings => next.form = Form::default(),
+            Action::SetContextFile(path, text) => {
+                if text.is_empty() {
+                    next.form.context.remove(&path);
+                } else {
+                    next.form.context.insert(path, text);
+                }
+            }
+            // The context files are input, not settings: a reset keeps them.
+            Action::ResetSettings => next.form = Form { context: next.form.context.clone(), ..Form::default() },
             Action::SetTab(tab) => {
                 next.tab = tab;
                 analyze = false;
@@ -410,6 +446,22 @@ mod tests {
         assert_eq!(refused.outcome.output, text);
         let forced = Analysis::run(text, &Form { force: true, ..Form::default() });
         assert!(!forced.refused);
+    }
+
+    #[test]
+    fn a_start_script_added_as_a_context_file_decides_the_user() {
+        let text = "FROM debian:trixie-slim\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"/usr/local/bin/app\"]\n";
+        let state = Rc::new(State::new(Some(Session { source: text.into(), form: Form::default() })));
+        assert!(!state.analysis.outcome.output.contains("\nUSER "), "no USER while the script is unseen");
+        let script = "#!/bin/sh\nexec \"$@\"\n";
+        let state = state.reduce(Action::SetContextFile("docker-entrypoint.sh".into(), script.into()));
+        assert_eq!(state.analysis.settings.context.files.get("docker-entrypoint.sh").map(String::as_str), Some(script));
+        assert!(state.analysis.outcome.output.contains("\nUSER "), "{}", state.analysis.outcome.output);
+        let stepping_down = "#!/bin/sh\nchown -R app /data\nexec gosu app \"$@\"\n";
+        let state = state.reduce(Action::SetContextFile("docker-entrypoint.sh".into(), stepping_down.into()));
+        assert!(!state.analysis.outcome.output.contains("\nUSER "));
+        let state = state.reduce(Action::ResetSettings);
+        assert!(state.form.context.contains_key("docker-entrypoint.sh"), "a reset keeps the files");
     }
 
     #[test]

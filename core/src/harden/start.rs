@@ -220,7 +220,7 @@ fn looks_like_script(name: &str) -> bool {
 }
 
 /// The start command as words (shell form: the first command's words).
-fn argv_of(instruction: &Instruction) -> Vec<String> {
+pub(crate) fn argv_of(instruction: &Instruction) -> Vec<String> {
     match (&instruction.arguments, form_of(instruction)) {
         (Arguments::Exec(words), _) => words.iter().map(|w| w.text.clone()).collect(),
         (Arguments::Text(word), Form::Shell) => {
@@ -396,6 +396,15 @@ pub fn context_files_wanted(ctx: &Context<'_>) -> Vec<String> {
     if let Some(program) = argv.first() {
         if let Some(source) = copied_from_context(ctx, stage.index, program) {
             wanted.insert(source, ());
+        }
+    }
+    // The official nginx image moves to the unprivileged one only when its server blocks are
+    // seen to listen above 1023.
+    if let StartUser::Official(image) = start_user(ctx, stage.index) {
+        if image.name == "nginx" {
+            for path in crate::rules::privilege::nginx_unprivileged::configuration_wanted(ctx, stage.index) {
+                wanted.insert(path, ());
+            }
         }
     }
     wanted.into_keys().collect()

@@ -82,6 +82,11 @@ pub fn facts_for_image(image: &ImageRef) -> BaseFacts {
     if tag.contains("chiseled") {
         return facts(Distro::Chiseled, Some(false), Some("app"), true);
     }
+    // NGINX's unprivileged build of the official image: `USER 101` (its `nginx` user).
+    if name == "nginx-unprivileged" {
+        let distro = if tag.contains("alpine") { Distro::Alpine } else { Distro::Debian };
+        return facts(distro, Some(true), Some("nginx"), true);
+    }
     if name == "busybox" {
         return facts(Distro::Busybox, Some(true), None, false);
     }

@@ -1,5 +1,6 @@
 //! One component per file.
 
+pub mod context_files;
 pub mod diff_view;
 pub mod editor;
 pub mod examples;

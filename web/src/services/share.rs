@@ -16,9 +16,16 @@
 //!
 //! source 17
 //! FROM alpine:3.22
+//!
+//! file 31 docker-entrypoint.sh
+//! #!/bin/sh
+//! exec gosu app "$@"
 //! ```
+//!
+//! The build-context files (`file <length> <path>`, each after a line break) came later; a
+//! session without them is still version 1, so older links and saved sessions still open.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use dfharden_core::Profile;
 
@@ -44,8 +51,10 @@ pub fn encode(session: &Session) -> String {
     };
     let ignore: Vec<&str> = form.disabled.iter().map(String::as_str).collect();
     let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+    let files: String =
+        form.context.iter().map(|(path, text)| format!("\nfile {} {}\n{text}", text.len(), one_line(path))).collect();
     format!(
-        "{HEADER}\nprofile {profile}\nunsafe {unsafe_fixes}\nuser {}\nuid {}\nforce {}\nignore {}\ndigests {}\n{}\nsource {}\n{}",
+        "{HEADER}\nprofile {profile}\nunsafe {unsafe_fixes}\nuser {}\nuid {}\nforce {}\nignore {}\ndigests {}\n{}\nsource {}\n{}{files}",
         one_line(&form.user_name),
         one_line(&form.uid),
         u8::from(form.force),
@@ -114,7 +123,17 @@ pub fn decode(text: &str) -> Result<Session, String> {
     }
     let len = c.field("source")?.parse::<usize>().map_err(|_| "bad text length".to_string())?;
     let source = c.take(len)?.to_string();
-    Ok(Session { source, form: Form { profile, unsafe_fixes, disabled, user_name, uid, digests, force } })
+    let mut context = BTreeMap::new();
+    while !c.rest.is_empty() {
+        if c.line() != Some("") {
+            return Err("a build-context file is not preceded by a line break".to_string());
+        }
+        let header = c.field("file")?;
+        let (len, path) = header.split_once(' ').ok_or_else(|| format!("bad file header `{header}`"))?;
+        let len = len.parse::<usize>().map_err(|_| format!("bad length for file `{path}`"))?;
+        context.insert(path.to_string(), c.take(len)?.to_string());
+    }
+    Ok(Session { source, form: Form { profile, unsafe_fixes, disabled, user_name, uid, digests, force, context } })
 }
 
 /// The URL fragment that carries a session: `#s=` and the deflated session in base64url.
@@ -183,6 +202,7 @@ mod tests {
             uid: "1000".into(),
             digests: format!("alpine:3.22 sha256:{}\nsource 5\n", "a".repeat(64)),
             force: true,
+            context: [("docker-entrypoint.sh".to_string(), "#!/bin/sh\nexec gosu app \"$@\"\n".to_string()), ("b/run".to_string(), "x".to_string())].into(),
         };
         Session { source: "FROM alpine:3.22\nRUN echo \"☃ 𝄞\"\nsource 3\n\n".into(), form }
     }

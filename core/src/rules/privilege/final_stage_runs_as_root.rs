@@ -7,6 +7,7 @@ use crate::rules::helpers::{
     chain_instructions, commands, insert_line_after, is_root_user, keyword_like, last_build_step,
     user_of,
 };
+use crate::rules::privilege::nginx_unprivileged;
 use crate::rules::{rule, Context, Finding};
 use crate::syntax::{Arguments, Instruction, Keyword};
 
@@ -55,7 +56,7 @@ rule! {
     ///   `usermod`...): it must start as root;
     /// - an official image whose entrypoint steps down itself (postgres, mysql, mariadb, redis,
     ///   mongo, rabbitmq) or whose master process needs root (nginx, httpd, php): the finding
-    ///   gives that image's own way to run unprivileged (for nginx, `nginxinc/nginx-unprivileged`);
+    ///   gives that image's own way to run unprivileged;
     /// - a start script dfharden could not read (the command line reads it from the build
     ///   context, the page when you add it), or no `CMD`/`ENTRYPOINT` at all: the file may be a
     ///   base image others build on, whose `RUN` steps a `USER` would break.
@@ -63,8 +64,17 @@ rule! {
     /// The finding then says what to check; `--force-user` (or `[user] force = true`) adds the
     /// `USER` anyway.
     ///
+    /// The official nginx image is the exception that has a fix: NGINX publishes
+    /// `nginxinc/nginx-unprivileged`, the same nginx with the same tags, with no `user`
+    /// directive, its pid and temporary files in `/tmp`, port 8080 and `USER 101`. The fix
+    /// moves the `FROM` line there and `EXPOSE 80` to 8080, when the stage has no `RUN`,
+    /// `HEALTHCHECK` or entrypoint of its own, does not replace `nginx.conf`, and every server
+    /// block it copies in was read and listens above port 1023. Publish 8080 instead of 80
+    /// (`-p 80:8080`). Otherwise the finding says which of these stopped the move.
+    ///
     /// ## References
     /// - CIS Docker Benchmark 4.1 "Ensure that a user for the container has been created"
+    /// - github.com/nginx/docker-nginx-unprivileged (what the unprivileged image changes)
     /// - hadolint DL3002, Trivy DS002, Checkov CKV_DOCKER_3 and CKV_DOCKER_8
     pub struct FinalStageRunsAsRoot {
         code: "DH101",
@@ -265,7 +275,28 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                 StartAs::StepsDown { tool } => format!("starts as root and switches to its `{}` user itself (`{tool}`)", image.user),
                 StartAs::RootMaster => format!("runs its master process as root and its workers as `{}`", image.user),
             };
-            (Some(format!("; no USER is added, because the official `{}` image {how}: {}", image.name, image.advice)), false)
+            if image.name == "nginx" {
+                match nginx_unprivileged::move_fix(ctx, stage.index) {
+                    Ok(fix) => {
+                        let mut finding = ctx.finding(&FinalStageRunsAsRoot::META, range, format!(
+                            "{message}; the official `nginx` image {how}, and a `USER` line alone would stop its master from starting; `{}` is the same nginx prepared to run as uid 101",
+                            nginx_unprivileged::REPOSITORY
+                        ));
+                        finding.fix = Some(fix);
+                        findings.push(finding);
+                        return;
+                    }
+                    Err(reason) => (
+                        Some(format!(
+                            "; no USER is added, because the official `nginx` image {how}, and it is not moved to `{}` because {reason}",
+                            nginx_unprivileged::REPOSITORY
+                        )),
+                        false,
+                    ),
+                }
+            } else {
+                (Some(format!("; no USER is added, because the official `{}` image {how}: {}", image.name, image.advice)), false)
+            }
         }
         StartUser::Unseen { what } => (
             Some(format!(

@@ -2,6 +2,7 @@
 
 pub mod docker_socket;
 pub mod final_stage_runs_as_root;
+pub mod nginx_unprivileged;
 pub mod root_switch_after_non_root;
 pub mod setuid_setgid_not_stripped;
 pub mod ssh_exposed;

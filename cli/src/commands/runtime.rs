@@ -15,19 +15,15 @@ use crate::Outcome;
 pub fn run(args: &RuntimeArgs) -> Result<Outcome> {
     let source = read_source(&args.file)?;
     let resolver = SettingsResolver::new(&args.shared, None);
-    let text = if args.as_is {
-        source.text.clone()
-    } else {
-        let resolved = resolver.for_file(&source.name)?;
-        let settings = crate::context::with_context(
-            &resolved.settings,
-            &source.text,
-            source.path.as_deref(),
-            args.shared.context.as_deref(),
-        );
-        fix(&source.text, &settings).output
-    };
-    let advice = advise(&parse(&text), &args.image);
+    let resolved = resolver.for_file(&source.name)?;
+    let settings = crate::context::with_context(
+        &resolved.settings,
+        &source.text,
+        source.path.as_deref(),
+        args.shared.context.as_deref(),
+    );
+    let text = if args.as_is { source.text.clone() } else { fix(&source.text, &settings).output };
+    let advice = advise(&parse(&text), &args.image, &settings);
     let mut out = anstream::stdout().lock();
     match args.format {
         RuntimeFormat::Json => {

@@ -30,7 +30,8 @@ pub struct RuntimeTabProps {
 pub fn RuntimeTab(props: &RuntimeTabProps) -> Html {
     let image = use_state(|| "app:latest".to_string());
     let output = props.analysis.outcome.output.clone();
-    let advice = use_memo((output, (*image).clone()), |(output, image)| advise(&parse(output), image));
+    let settings = props.analysis.settings.clone();
+    let advice = use_memo((output, (*image).clone(), settings), |(output, image, settings)| advise(&parse(output), image, settings));
     let on_image = {
         let image = image.clone();
         Callback::from(move |e: InputEvent| image.set(e.target_unchecked_into::<HtmlInputElement>().value()))

@@ -14,7 +14,7 @@ use crate::harden::start::argv_of;
 use crate::model::{join_path, Base, DOCKER_HUB};
 use crate::rules::helpers::copy_sources;
 use crate::rules::Context;
-use crate::syntax::{Arguments, Keyword};
+use crate::syntax::{Arguments, Instruction, Keyword};
 
 /// The repository, on Docker Hub, of the unprivileged image.
 pub const REPOSITORY: &str = "nginxinc/nginx-unprivileged";
@@ -98,24 +98,36 @@ fn tag_is_published(tag: &str) -> bool {
     }
 }
 
+/// A `COPY`/`ADD` into `/etc/nginx`: its destination (absolute, no trailing `/`) and the
+/// context paths it copies (`./` dropped). `None` for any other instruction.
+fn configuration_copy(instruction: &Instruction) -> Option<(String, Vec<String>)> {
+    if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add) {
+        return None;
+    }
+    let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { return None };
+    let dest = join_path(None, all.last()?.text.trim_matches('"'));
+    let dest = dest.trim_end_matches('/');
+    if !(dest == "/etc/nginx" || dest.starts_with("/etc/nginx/")) {
+        return None;
+    }
+    let sources = copy_sources(instruction)
+        .iter()
+        .map(|s| s.text.trim_matches('"').trim_start_matches("./").to_string())
+        .collect();
+    Some((dest.to_string(), sources))
+}
+
 /// A `COPY`/`ADD` into `/etc/nginx`: moving is safe only when every server block it brings
 /// listens on a port above 1023, which needs the file's text (read from the build context).
-fn check_configuration(ctx: &Context<'_>, instruction: &crate::syntax::Instruction) -> Result<(), String> {
-    let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { return Ok(()) };
-    let Some(dest) = all.last() else { return Ok(()) };
-    let dest = join_path(None, dest.text.trim_matches('"'));
-    if !(dest == "/etc/nginx" || dest.starts_with("/etc/nginx/")) {
-        return Ok(());
-    }
-    let dest = dest.trim_end_matches('/');
+fn check_configuration(ctx: &Context<'_>, instruction: &Instruction) -> Result<(), String> {
+    let Some((dest, sources)) = configuration_copy(instruction) else { return Ok(()) };
     if dest == "/etc/nginx" || dest == "/etc/nginx/nginx.conf" {
         return Err("it replaces nginx.conf, which then still writes its pid file to /run (and may say `user nginx;`): as uid 101 it needs `pid /tmp/nginx.pid;` and temporary paths in /tmp, as the unprivileged image's own nginx.conf has".into());
     }
     if instruction.flag("from").is_some() {
         return Err(format!("its configuration for `{dest}` comes from another stage or image, so its `listen` ports cannot be checked"));
     }
-    for source in copy_sources(instruction) {
-        let path = source.text.trim_matches('"').trim_start_matches("./");
+    for path in &sources {
         let Some(text) = ctx.settings.context.files.get(path) else {
             let why = if ctx.settings.context.read { "is not in the build context" } else { "was not read (no build context was given)" };
             return Err(format!(
@@ -158,25 +170,17 @@ pub fn low_listen(config: &str) -> Option<String> {
 }
 
 /// The files a move would need to read: configuration copied from the build context into
-/// `/etc/nginx/conf.d` or `/etc/nginx/templates`.
+/// `/etc/nginx` (the checks in [`check_configuration`] read the same list).
 pub fn configuration_wanted(ctx: &Context<'_>, stage_index: usize) -> Vec<String> {
     let stage = &ctx.model.stages[stage_index];
     let mut wanted = Vec::new();
     for &index in &stage.body {
         let instruction = ctx.model.instructions[index];
-        if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add) || instruction.flag("from").is_some() {
+        if instruction.flag("from").is_some() {
             continue;
         }
-        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { continue };
-        let Some(dest) = all.last() else { continue };
-        if !dest.text.trim_matches('"').starts_with("/etc/nginx/") {
-            continue;
-        }
-        for source in copy_sources(instruction) {
-            let path = source.text.trim_matches('"').trim_start_matches("./");
-            if !path.contains(['$', '*', '?']) && !path.is_empty() {
-                wanted.push(path.to_string());
-            }
+        if let Some((_, sources)) = configuration_copy(instruction) {
+            wanted.extend(sources.into_iter().filter(|p| !p.is_empty() && !p.contains(['$', '*', '?'])));
         }
     }
     wanted

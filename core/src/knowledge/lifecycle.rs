@@ -1,6 +1,6 @@
-//! When base images stop getting security fixes: distributions, language runtimes and the
-//! distroless releases, each entry dated and tied to its publisher's source. A base image past
-//! its end of life is a finding (DH207); a final image past it is never chosen.
+//! When base images stop getting security fixes: distributions, language runtimes, web servers
+//! and the distroless releases, each entry dated and tied to its publisher's source. A base
+//! image past its end of life is a finding (DH207); a final image past it is never chosen.
 
 use serde::Serialize;
 
@@ -22,6 +22,8 @@ pub enum Product {
     Dotnet,
     Ruby,
     Php,
+    Nginx,
+    Httpd,
 }
 
 impl Product {
@@ -38,6 +40,8 @@ impl Product {
             Product::Dotnet => ".NET",
             Product::Ruby => "Ruby",
             Product::Php => "PHP",
+            Product::Nginx => "nginx",
+            Product::Httpd => "Apache httpd",
         }
     }
 
@@ -55,6 +59,8 @@ impl Product {
             Product::Dotnet => "https://github.com/dotnet/core/blob/main/release-notes/releases-index.json",
             Product::Ruby => "https://github.com/ruby/www.ruby-lang.org/blob/master/_data/branches.yml",
             Product::Php => "https://www.php.net/supported-versions.php (computed by php/web-php include/branches.inc)",
+            Product::Nginx => "https://github.com/nginx/nginx/blob/master/docs/xml/nginx/changes.xml (the same file on each stable-1.xx branch dates its first release; SECURITY.md: fixes go to the supported stable and the mainline version)",
+            Product::Httpd => "https://httpd.apache.org/ (\"Apache httpd 2.2 End-of-Life 2018-01-01\", content/index.md of github.com/apache/httpd-site)",
         }
     }
 }
@@ -188,7 +194,10 @@ pub static RELEASES: &[Release] = &[
     release(Ruby, "3.0", None, Date::ymd(2024, 4, 23)),
     release(Ruby, "3.1", None, Date::ymd(2025, 3, 26)),
     release(Ruby, "3.2", None, Date::ymd(2026, 4, 1)),
+    // The expected end, as branches.yml gives it (`expected_eol_date`): 3.3 has no `eol_date` yet.
     release(Ruby, "3.3", None, Date::ymd(2027, 3, 31)),
+    // 3.4 and 4.0 are in normal maintenance and branches.yml gives them no end, expected or
+    // not (the branches page shows "TBD"): they are not listed until it does.
     release(Php, "7.4", None, Date::ymd(2022, 11, 28)),
     release(Php, "8.0", None, Date::ymd(2023, 11, 26)),
     release(Php, "8.1", None, Date::ymd(2025, 12, 31)),
@@ -196,6 +205,36 @@ pub static RELEASES: &[Release] = &[
     release(Php, "8.3", None, Date::ymd(2027, 12, 31)),
     release(Php, "8.4", None, Date::ymd(2028, 12, 31)),
     release(Php, "8.5", None, Date::ymd(2029, 12, 31)),
+    // nginx fixes only its current stable (even) and mainline (odd) branches. A stable branch
+    // ends the day the next one ships (each April), and so does the mainline branch whose code
+    // that next stable branch is: CVE-2021-23017 was fixed in 1.20.1 and 1.21.0 a month after
+    // 1.20.0, with no 1.18 or 1.19 release. Each date is the `1.N.0` entry of changes.xml on
+    // the branch that ended it. The current branches (1.30 stable, 1.31 mainline) end when
+    // 1.32 ships, on a day not yet known, so they are not listed.
+    release(Nginx, "1.10", None, Date::ymd(2017, 4, 12)),
+    release(Nginx, "1.11", None, Date::ymd(2017, 4, 12)),
+    release(Nginx, "1.12", None, Date::ymd(2018, 4, 17)),
+    release(Nginx, "1.13", None, Date::ymd(2018, 4, 17)),
+    release(Nginx, "1.14", None, Date::ymd(2019, 4, 23)),
+    release(Nginx, "1.15", None, Date::ymd(2019, 4, 23)),
+    release(Nginx, "1.16", None, Date::ymd(2020, 4, 21)),
+    release(Nginx, "1.17", None, Date::ymd(2020, 4, 21)),
+    release(Nginx, "1.18", None, Date::ymd(2021, 4, 20)),
+    release(Nginx, "1.19", None, Date::ymd(2021, 4, 20)),
+    release(Nginx, "1.20", None, Date::ymd(2022, 5, 24)),
+    release(Nginx, "1.21", None, Date::ymd(2022, 5, 24)),
+    release(Nginx, "1.22", None, Date::ymd(2023, 4, 11)),
+    release(Nginx, "1.23", None, Date::ymd(2023, 4, 11)),
+    release(Nginx, "1.24", None, Date::ymd(2024, 4, 23)),
+    release(Nginx, "1.25", None, Date::ymd(2024, 4, 23)),
+    release(Nginx, "1.26", None, Date::ymd(2025, 4, 23)),
+    release(Nginx, "1.27", None, Date::ymd(2025, 4, 23)),
+    release(Nginx, "1.28", None, Date::ymd(2026, 4, 14)),
+    release(Nginx, "1.29", None, Date::ymd(2026, 4, 14)),
+    // The end date httpd.apache.org gives 2.2, after which no bug or security report is
+    // considered (2.2.34, of July 2017, was the last release). 2.4 is the supported branch
+    // and has no announced end.
+    release(Httpd, "2.2", None, Date::ymd(2018, 1, 1)),
 ];
 
 /// What a base image reference says about the releases it is built on.
@@ -314,6 +353,14 @@ fn releases_of(image: &ImageRef) -> Vec<(&'static Release, Matched)> {
         (_, "golang") if official => Some(Go),
         (_, "ruby") if official => Some(Ruby),
         (_, "php") if official => Some(Php),
+        (_, "nginx") if official => Some(Nginx),
+        (_, "httpd") if official => Some(Httpd),
+        // NGINX's unprivileged build of the official image, published under the same tags.
+        (crate::model::DOCKER_HUB, "nginx-unprivileged")
+            if repo == "nginxinc/nginx-unprivileged" =>
+        {
+            Some(Nginx)
+        }
         (
             _,
             "eclipse-temurin" | "openjdk" | "amazoncorretto" | "ibm-semeru-runtimes" | "sapmachine",
@@ -493,6 +540,10 @@ fn describe(image: &ImageRef, release: &'static Release, matched: Matched, today
     let successor = match release.product {
         Distroless => "the same image built on Debian 13 (`-debian13`)".to_string(),
         Debian => "Debian 13 (trixie)".to_string(),
+        // The supported branches are not listed (their end is not known yet): name them by tag.
+        Nginx => "the current stable or mainline nginx branch (the `stable` or `mainline` tag)"
+            .to_string(),
+        Httpd => "Apache httpd 2.4".to_string(),
         product if versions.is_empty() => format!("a supported {} release", product.name()),
         product => format!("{} {}", product.name(), one_of(&versions)),
     };
@@ -635,7 +686,7 @@ mod tests {
             "gcr.io/distroless/static-debian13:nonroot",
             "mcr.microsoft.com/dotnet/aspnet:10.0",
             "eclipse-temurin:21-jre",
-            "nginx:1.27",
+            "nginx:1.30",
             "node:lts",
             "example.com/debian-tools:11",
         ] {
@@ -644,6 +695,68 @@ mod tests {
                 "{current}: {:?}",
                 ended_of(current)
             );
+        }
+    }
+
+    #[test]
+    fn web_servers_and_ruby() {
+        let today = Date::ymd(2026, 12, 2);
+        let names = |reference: &str| -> Vec<String> {
+            ended(&ImageRef::parse(reference).unwrap(), today)
+                .into_iter()
+                .map(|e| e.release)
+                .collect()
+        };
+        assert_eq!(names("nginx:1.21"), ["nginx 1.21"]);
+        assert_eq!(names("nginx:1.24-alpine"), ["nginx 1.24"]);
+        assert_eq!(names("nginx:1.27.3-alpine-slim"), ["nginx 1.27"]);
+        assert_eq!(
+            names("nginx:1.28"),
+            ["nginx 1.28"],
+            "1.30 shipped 2026-04-14"
+        );
+        assert_eq!(names("nginx:1.29.3"), ["nginx 1.29"]);
+        assert_eq!(
+            names("nginx:1.9"),
+            ["nginx 1.10"],
+            "older than the oldest listed branch: it ended before that one"
+        );
+        assert_eq!(
+            names("nginxinc/nginx-unprivileged:1.26-alpine"),
+            ["nginx 1.26"]
+        );
+        assert_eq!(names("httpd:2.2"), ["Apache httpd 2.2"]);
+        assert_eq!(names("httpd:2.2.34-alpine"), ["Apache httpd 2.2"]);
+        assert_eq!(names("ruby:3.2-slim"), ["Ruby 3.2"]);
+        let end = &ended(&ImageRef::parse("nginx:1.24").unwrap(), today)[0];
+        assert_eq!(end.end_of_life, Some(Date::ymd(2024, 4, 23)));
+        assert!(end.successor.contains("`stable`"), "{}", end.successor);
+        let end = &ended(&ImageRef::parse("httpd:2.2").unwrap(), today)[0];
+        assert_eq!(end.end_of_life, Some(Date::ymd(2018, 1, 1)));
+        assert_eq!(end.successor, "Apache httpd 2.4");
+        for current in [
+            "nginx:mainline",
+            "nginx:stable",
+            "nginx:latest",
+            "nginx:mainline-alpine",
+            "nginx:stable-alpine-slim",
+            "nginx:alpine",
+            "nginx:1",
+            "nginx:1.30",
+            "nginx:1.30.4-alpine",
+            "nginx:1.31.4-trixie-perl",
+            "nginxinc/nginx-unprivileged:stable",
+            "example.com/nginx:1.20",
+            "httpd:2.4",
+            "httpd:2.4.62-alpine",
+            "httpd:2",
+            "httpd:latest",
+            "ruby:3.3-slim",
+            "ruby:3.4",
+            "ruby:3.4-slim",
+            "ruby:4.0-alpine",
+        ] {
+            assert!(names(current).is_empty(), "{current}: {:?}", names(current));
         }
     }
 

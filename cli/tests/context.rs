@@ -58,14 +58,14 @@ fn dockerignore_hides_the_script_and_context_points_elsewhere() {
     assert!(out.contains("\nUSER 65532:65532\n"), "{out}");
 }
 
-const NGINX: &str = "FROM nginx:1.29\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCOPY site/ /usr/share/nginx/html/\nEXPOSE 80\n";
+const NGINX: &str = "FROM nginx:1.30\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCOPY site/ /usr/share/nginx/html/\nEXPOSE 80\n";
 
 #[test]
 fn nginx_moves_to_the_unprivileged_image_when_its_server_listens_above_1023() {
     let conf = "server {\n    listen 8080;\n    root /usr/share/nginx/html;\n}\n";
     let dir = project(&[("Dockerfile", NGINX), ("default.conf", conf), ("site/index.html", "hi\n")]);
     let (out, explain) = fix(dir.path(), &["Dockerfile"]);
-    assert!(out.starts_with("FROM nginxinc/nginx-unprivileged:1.29\n"), "{out}");
+    assert!(out.starts_with("FROM nginxinc/nginx-unprivileged:1.30\n"), "{out}");
     assert!(out.contains("\nEXPOSE 8080\n") && !out.contains("\nUSER "), "{out}");
     assert!(explain.contains("publish port 8080"), "{explain}");
 }
@@ -75,6 +75,37 @@ fn nginx_listening_on_80_stays_and_the_finding_says_which_file() {
     let conf = "server {\n    listen 80;\n    listen [::]:80;\n}\n";
     let dir = project(&[("Dockerfile", NGINX), ("default.conf", conf), ("site/index.html", "hi\n")]);
     let (out, explain) = fix(dir.path(), &["Dockerfile"]);
-    assert!(out.starts_with("FROM nginx:1.29\n") && !out.contains("\nUSER "), "{out}");
+    assert!(out.starts_with("FROM nginx:1.30\n") && !out.contains("\nUSER "), "{out}");
     assert!(explain.contains("`default.conf` listens on 80"), "{explain}");
+}
+
+const NPM_START: &str = "FROM node:24\nWORKDIR /usr/src/app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"npm\", \"start\"]\n";
+
+#[test]
+fn npm_start_runs_on_distroless_when_package_json_says_node_file() {
+    let package = r#"{"name": "app", "scripts": {"start": "node --enable-source-maps server.js", "test": "node --test"}}"#;
+    let dir = project(&[("Dockerfile", NPM_START), ("package.json", package), ("server.js", "")]);
+    let (out, explain) = fix(dir.path(), &["Dockerfile"]);
+    assert!(out.contains("\nFROM gcr.io/distroless/nodejs24-debian13:nonroot\n"), "{out}");
+    assert!(out.ends_with("CMD [\"--enable-source-maps\", \"server.js\"]\n"), "{out}");
+    assert!(explain.contains("`npm start` runs the start script `node --enable-source-maps server.js`"), "{explain}");
+}
+
+#[test]
+fn npm_start_stays_when_the_start_script_needs_more_than_node() {
+    for (package, why) in [
+        (r#"{"scripts": {"start": "NODE_ENV=production node server.js"}}"#, "not a plain `node <file>`"),
+        (r#"{"scripts": {"prestart": "node migrate.js", "start": "node server.js"}}"#, "a `prestart` script"),
+        (r#"{"name": "app"}"#, "has no start script"),
+    ] {
+        let dir = project(&[("Dockerfile", NPM_START), ("package.json", package)]);
+        let (out, explain) = fix(dir.path(), &["Dockerfile"]);
+        assert!(out.starts_with("FROM node:24\n") && !out.contains("distroless"), "{out}");
+        assert!(explain.contains(why), "{why}: {explain}");
+    }
+    // No package.json in the context: the finding says which file to add.
+    let dir = project(&[("Dockerfile", NPM_START), (".dockerignore", "package.json\n")]);
+    let (out, explain) = fix(dir.path(), &["Dockerfile"]);
+    assert!(!out.contains("distroless"), "{out}");
+    assert!(explain.contains("add `package.json` to the build context"), "{explain}");
 }

@@ -72,6 +72,9 @@ pub struct AppPlan {
     pub build_changes: Vec<BuildChange>,
     /// A build step to append to the build stage (e.g. compile what `go run` compiled).
     pub extra_build_step: Option<String>,
+    /// What the rewrite does that a reader would not guess from the diff (how `npm start` is
+    /// replaced, why a venv's packages go on PYTHONPATH), for the finding's message.
+    pub notes: Vec<String>,
 }
 
 /// A plan to change only the final stage's base image.
@@ -272,8 +275,8 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
     let result = match ecosystem {
         Ecosystem::Go => go(ctx, stage, &commands, &start, workdir.as_deref()),
         Ecosystem::Rust => rust(&commands, &start, workdir.as_deref()),
-        Ecosystem::Node => node(&tag, &start, workdir.as_deref()),
-        Ecosystem::Python => python(&tag, &commands, &start, workdir.as_deref()),
+        Ecosystem::Node => node(ctx, stage, &tag, &start, workdir.as_deref()),
+        Ecosystem::Python => python(ctx, stage, &tag, &commands, &start, workdir.as_deref()),
         Ecosystem::Java => java(&tag, &start, workdir.as_deref()),
         Ecosystem::Dotnet => dotnet(&tag, &commands, &start, workdir.as_deref()),
     }
@@ -754,6 +757,7 @@ fn detect(repo: &str, repository: &str, commands: &[StageCommand]) -> Option<Eco
         return Some(Ecosystem::Dotnet);
     }
     if has("mvn", &[])
+        || has("javac", &[])
         || has("gradle", &[])
         || has("gradlew", &[])
         || matches!(repo, "maven" | "gradle")
@@ -937,6 +941,7 @@ fn go(
             cmd: None,
             build_changes: Vec::new(),
             extra_build_step: Some(format!("{prefix}go build -o {artifact} {package}")),
+            notes: Vec::new(),
         });
     }
     let builds: Vec<&StageCommand> = commands
@@ -1011,6 +1016,7 @@ fn go(
         cmd: None,
         build_changes,
         extra_build_step: None,
+        notes: Vec::new(),
     })
 }
 
@@ -1093,6 +1099,7 @@ fn rust(
         cmd: None,
         build_changes: Vec::new(),
         extra_build_step: None,
+        notes: Vec::new(),
     })
 }
 
@@ -1102,13 +1109,54 @@ fn leading_number(tag: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-fn node(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
+/// Whether `argv` runs the package's start script: `npm start`, `npm run start`, `yarn start`,
+/// `pnpm start` (npm's `run-script` spelled out too).
+pub(crate) fn runs_start_script(argv: &[String]) -> bool {
+    let program = argv.first().map(|p| p.rsplit('/').next().unwrap_or_default());
+    let rest: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+    matches!(program, Some("npm" | "yarn" | "pnpm"))
+        && matches!(rest.as_slice(), ["start"] | ["run" | "run-script", "start"])
+}
+
+/// The `node ...` command a package's start script runs, read from its package.json in the
+/// build context; the reason it cannot be run without npm otherwise.
+fn start_script_command(ctx: &Context<'_>, stage: &Stage, argv: &[String]) -> Result<Vec<String>, String> {
+    let how = argv.join(" ");
+    let Some(path) = crate::harden::start::copied_from_context(ctx, stage.index, "./package.json") else {
+        return Err(format!("the app starts with `{how}`; the distroless Node.js image has only `node`, and the package.json whose start script it runs is not copied from the build context"));
+    };
+    let Some(text) = ctx.settings.context.files.get(&path) else {
+        return Err(format!("the app starts with `{how}`; the distroless Node.js image has only `node`: add `{path}` to the build context so its start script can be read"));
+    };
+    let scripts = crate::syntax::object_member_strings(text, "scripts")
+        .ok_or_else(|| format!("the app starts with `{how}`, but `{path}` is not valid JSON"))?;
+    let script = |name: &str| scripts.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    if let Some(hook) = ["prestart", "poststart"].into_iter().find(|h| script(h).is_some()) {
+        return Err(format!("the app starts with `{how}`, and `{path}` has a `{hook}` script that npm runs too; the distroless Node.js image has only `node`"));
+    }
+    let start = script("start").ok_or_else(|| format!("the app starts with `{how}`, but `{path}` has no start script (npm would guess `node server.js`)"))?;
+    let words: Vec<String> = start.split_whitespace().map(str::to_string).collect();
+    let plain = |w: &String| !w.contains(['$', '&', '|', ';', '<', '>', '(', ')', '`', '\'', '"', '\\', '*', '?', '=']);
+    if words.first().map(String::as_str) != Some("node") || words.len() < 2 || !words.iter().all(plain) {
+        return Err(format!("the app starts with `{how}`, whose start script is `{start}`, not a plain `node <file>`; the distroless Node.js image has only `node`"));
+    }
+    Ok(words)
+}
+
+fn node(ctx: &Context<'_>, stage: &Stage, tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPlan, String> {
     if tag.contains("alpine") {
         return Err("the Node.js build runs on Alpine (musl): native modules it builds would not load on the distroless (glibc) image".into());
     }
     let version = leading_number(tag)
         .ok_or_else(|| format!("the Node.js version of tag `{tag}` is not a number"))?;
-    let argv = &start.argv;
+    let mut notes = Vec::new();
+    let argv = if runs_start_script(&start.argv) {
+        let command = start_script_command(ctx, stage, &start.argv)?;
+        notes.push(format!("`{}` runs the start script `{}`, which the image's `node` runs directly", start.argv.join(" "), command.join(" ")));
+        command
+    } else {
+        start.argv.clone()
+    };
     let program = argv[0].rsplit('/').next().unwrap_or_default();
     if program != "node" {
         return Err(format!("the app starts with `{}`; the distroless Node.js image has only `node` (no npm, yarn or shell)", argv.join(" ")));
@@ -1132,10 +1180,119 @@ fn node(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
         cmd: Some(argv[1..].to_vec()),
         build_changes: Vec::new(),
         extra_build_step: None,
+        notes,
     })
 }
 
+/// Where a virtual environment the build makes lives: `python -m venv DIR`, `virtualenv DIR`,
+/// `uv venv [DIR]` (uv's default is `.venv`), relative to the command's WORKDIR.
+struct Venv {
+    dir: String,
+    /// `--system-site-packages`: the venv also sees the system's packages.
+    system_site: bool,
+}
+
+/// Where `poetry install` puts the packages: its settings come from `poetry config` commands
+/// or `POETRY_VIRTUALENVS_*` variables of the stage (https://python-poetry.org/docs/configuration/).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PoetryEnvironment {
+    /// `virtualenvs.create false`: the interpreter's own site-packages.
+    System,
+    /// `virtualenvs.in-project true`: `.venv` in the directory of `poetry install`.
+    InProject,
+    /// The default: a venv in poetry's cache directory, named by a hash of the project path.
+    Cache,
+}
+
+fn poetry_environment(ctx: &Context<'_>, stage: &Stage, commands: &[StageCommand]) -> PoetryEnvironment {
+    let setting = |key: &str, variable: &str| -> Option<bool> {
+        let configured = commands.iter().rev().find_map(|c| {
+            let args = c.command.args();
+            (c.command.program() == Some("poetry") && args.len() >= 3 && args[0].text == "config" && args[1].text == key)
+                .then(|| args[2].text.to_ascii_lowercase().to_string())
+        });
+        configured
+            .or_else(|| stage_env(ctx, stage, variable).map(|v| v.to_ascii_lowercase()))
+            .map(|v| matches!(v.as_str(), "true" | "1"))
+    };
+    if setting("virtualenvs.create", "POETRY_VIRTUALENVS_CREATE") == Some(false) {
+        PoetryEnvironment::System
+    } else if setting("virtualenvs.in-project", "POETRY_VIRTUALENVS_IN_PROJECT") == Some(true) {
+        PoetryEnvironment::InProject
+    } else {
+        PoetryEnvironment::Cache
+    }
+}
+
+fn venv_created(c: &StageCommand, poetry: PoetryEnvironment) -> Option<Venv> {
+    let program = c.command.program().unwrap_or_default();
+    let args = c.command.args();
+    if program == "poetry" {
+        let installs = c.command.subcommand().is_some_and(|s| matches!(s.text.as_str(), "install" | "sync"));
+        return (installs && poetry == PoetryEnvironment::InProject).then(|| Venv {
+            dir: join_path(c.workdir.as_deref(), ".venv"),
+            system_site: false,
+        });
+    }
+    let after = if program.starts_with("python") {
+        let at = args.windows(2).position(|w| w[0].text == "-m" && w[1].text == "venv")?;
+        &args[at + 2..]
+    } else if program == "virtualenv" {
+        args
+    } else if program == "uv" && c.command.subcommand().is_some_and(|s| s.text == "venv") {
+        let at = args.iter().position(|w| w.text == "venv")?;
+        &args[at + 1..]
+    } else {
+        return None;
+    };
+    // Options that take a value, so the value is not read as the directory.
+    const VALUED: &[&str] = &["--prompt", "-p", "--python", "--seed", "--index-url", "--activators"];
+    let mut positional = None;
+    let mut skip = false;
+    for word in after {
+        if skip {
+            skip = false;
+        } else if word.text.starts_with('-') {
+            skip = VALUED.contains(&word.text.as_str());
+        } else {
+            positional = Some(word.text.as_str());
+        }
+    }
+    let dir = positional.or((program == "uv").then_some(".venv"))?;
+    Some(Venv {
+        dir: join_path(c.workdir.as_deref(), dir).trim_end_matches('/').to_string(),
+        system_site: c.command.has_flag(&["--system-site-packages"]),
+    })
+}
+
+/// Where the Python packages the app imports are, given how it was built and how it starts.
+/// `Ok(None)` is the system site-packages.
+fn python_venv(
+    ctx: &Context<'_>,
+    stage: &Stage,
+    commands: &[StageCommand],
+    start: &StartCommand,
+) -> Result<Option<Venv>, String> {
+    let poetry = poetry_environment(ctx, stage, commands);
+    let Some(venv) = commands.iter().filter_map(|c| venv_created(c, poetry)).last() else {
+        return Ok(None);
+    };
+    if venv.system_site {
+        return Err(format!("the virtual environment `{}` also uses the system's packages (--system-site-packages); only one place of packages is carried", venv.dir));
+    }
+    let bin = format!("{}/bin", venv.dir);
+    let on_path = stage_env(ctx, stage, "PATH")
+        .is_some_and(|path| path.split(':').any(|p| p.trim_end_matches('/') == bin));
+    let runs_from_it = start.argv[0].starts_with(&format!("{bin}/"));
+    if !on_path && !runs_from_it {
+        return Err(format!("the build makes the virtual environment `{}`, but the start command does not run from it (neither `{bin}` on PATH nor a program in it)", venv.dir));
+    }
+    Ok(Some(venv))
+}
+
 fn python(
+    ctx: &Context<'_>,
+    stage: &Stage,
     tag: &str,
     commands: &[StageCommand],
     start: &StartCommand,
@@ -1164,15 +1321,19 @@ fn python(
                     .into(),
             );
         }
-        if program == "virtualenv"
-            || (program.starts_with("python") && c.command.args().iter().any(|w| w.text == "venv"))
-        {
-            return Err("the build uses a virtual environment, whose interpreter link would not exist in the distroless image".into());
-        }
-        if matches!(program, "poetry" | "pipenv" | "uv" | "conda") {
-            return Err(format!("the build installs with `{program}`; only pip installs into the system site-packages are moved"));
+        let subcommand = c.command.subcommand().map(|s| s.text.as_str());
+        match (program, subcommand) {
+            ("uv", Some("venv" | "pip")) => {}
+            ("uv", _) => return Err("the build runs `uv sync` or `uv run`, which install the project itself as an editable package (a .pth file the distroless interpreter would not read from PYTHONPATH); `uv pip install` into a venv or the system is moved".into()),
+            ("poetry", Some("install" | "sync")) => match poetry_environment(ctx, stage, commands) {
+                PoetryEnvironment::System | PoetryEnvironment::InProject => {}
+                PoetryEnvironment::Cache => return Err("`poetry install` puts its environment in poetry's cache directory under a hashed name; set `virtualenvs.in-project true` (or `POETRY_VIRTUALENVS_IN_PROJECT=1`) or `virtualenvs.create false` so the packages can be carried".into()),
+            },
+            ("pipenv" | "conda", _) => return Err(format!("the build installs with `{program}`, whose environment lives in a cache directory named by a hash; pip, `uv pip` and poetry installs into a venv or the system site-packages are moved")),
+            _ => {}
         }
     }
+    let venv = python_venv(ctx, stage, commands, start)?;
     let argv = &start.argv;
     let program = argv[0].rsplit('/').next().unwrap_or_default();
     let cmd: Vec<String> = match program {
@@ -1189,26 +1350,43 @@ fn python(
             "the app lives in `/`: copying the whole filesystem is not a minimal image".into(),
         );
     }
-    let site = "/usr/local/lib/python3.13/site-packages".to_string();
+    // The venv's own `bin/python` links to the build image's interpreter, which the distroless
+    // image does not have at that path: its site-packages go on PYTHONPATH instead, read by
+    // the distroless interpreter (the same Python 3.13).
+    let site = match &venv {
+        Some(venv) => format!("{}/lib/python3.13/site-packages", venv.dir),
+        None => "/usr/local/lib/python3.13/site-packages".to_string(),
+    };
+    let mut carry = vec![Carry {
+        from: site.clone(),
+        to: site.clone(),
+    }];
+    if !venv.as_ref().is_some_and(|v| v.dir.starts_with(&format!("{workdir}/"))) {
+        carry.push(Carry {
+            from: workdir.to_string(),
+            to: workdir.to_string(),
+        });
+    } else {
+        // The venv is inside the app's directory: the app's files are carried whole, venv included.
+        carry = vec![Carry {
+            from: workdir.to_string(),
+            to: workdir.to_string(),
+        }];
+    }
     Ok(AppPlan {
         ecosystem: Ecosystem::Python,
         runtime: Runtime::Python { minor },
-        carry: vec![
-            Carry {
-                from: site.clone(),
-                to: site.clone(),
-            },
-            Carry {
-                from: workdir.to_string(),
-                to: workdir.to_string(),
-            },
-        ],
+        carry,
         workdir: Some(workdir.to_string()),
         env: vec![format!("PYTHONPATH={site}")],
         entrypoint: None,
         cmd: Some(cmd),
         build_changes: Vec::new(),
         extra_build_step: None,
+        notes: venv
+            .iter()
+            .map(|v| format!("the virtual environment `{}` is carried as its site-packages on PYTHONPATH, since its `bin/python` links to the build image's interpreter", v.dir))
+            .collect(),
     })
 }
 
@@ -1255,6 +1433,7 @@ fn java(tag: &str, start: &StartCommand, workdir: Option<&str>) -> Result<AppPla
         ),
         build_changes: Vec::new(),
         extra_build_step: None,
+        notes: Vec::new(),
     })
 }
 
@@ -1309,6 +1488,7 @@ fn dotnet(
         cmd: None,
         build_changes: Vec::new(),
         extra_build_step: None,
+        notes: Vec::new(),
     })
 }
 

@@ -398,6 +398,12 @@ pub fn context_files_wanted(ctx: &Context<'_>) -> Vec<String> {
             wanted.insert(source, ());
         }
     }
+    // `npm start` becomes `node <file>` only when package.json's start script is seen.
+    if crate::harden::analysis::runs_start_script(&argv) {
+        if let Some(source) = copied_from_context(ctx, stage.index, "./package.json") {
+            wanted.insert(source, ());
+        }
+    }
     // The official nginx image moves to the unprivileged one only when its server blocks are
     // seen to listen above 1023.
     if let StartUser::Official(image) = start_user(ctx, stage.index) {

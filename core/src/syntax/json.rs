@@ -44,6 +44,52 @@ pub(crate) fn parse_json_array(s: &str) -> JsonArray {
     )
 }
 
+/// The string members of the object `member` in a JSON document's top-level object, in order
+/// (`scripts` of a package.json): `None` when the text is not a JSON object, an empty list when
+/// the member is missing or not an object. Members that are not strings are left out.
+pub(crate) fn object_member_strings(s: &str, member: &str) -> Option<Vec<(String, String)>> {
+    let bytes = s.trim_start_matches('\u{feff}').as_bytes();
+    let mut reader = Reader { bytes, pos: 0 };
+    let mut found = Vec::new();
+    reader.skip_ws();
+    reader.eat(b'{')?;
+    reader.skip_ws();
+    if reader.eat(b'}').is_none() {
+        loop {
+            let key = reader.key()?;
+            reader.skip_ws();
+            if key == member && reader.peek()? == b'{' {
+                reader.pos += 1;
+                reader.skip_ws();
+                if reader.eat(b'}').is_none() {
+                    loop {
+                        let name = reader.key()?;
+                        reader.skip_ws();
+                        let begin = reader.pos;
+                        if reader.peek()? == b'"' {
+                            reader.string()?;
+                            let inner = std::str::from_utf8(&bytes[begin + 1..reader.pos - 1]).ok()?;
+                            found.push((name, decode_string(inner)));
+                        } else {
+                            reader.value()?;
+                        }
+                        if reader.next_member()? {
+                            break;
+                        }
+                    }
+                }
+            } else {
+                reader.value()?;
+            }
+            if reader.next_member()? {
+                break;
+            }
+        }
+    }
+    reader.skip_ws();
+    (reader.pos == bytes.len()).then_some(found)
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -145,6 +191,33 @@ impl Reader<'_> {
                     _ => return None,
                 }
             }
+        }
+    }
+
+    /// An object member's key and its colon, decoded.
+    fn key(&mut self) -> Option<String> {
+        self.skip_ws();
+        let begin = self.pos;
+        self.string()?;
+        let inner = std::str::from_utf8(&self.bytes[begin + 1..self.pos - 1]).ok()?;
+        self.skip_ws();
+        self.eat(b':')?;
+        Some(decode_string(inner))
+    }
+
+    /// After an object member: `Some(false)` at a comma, `Some(true)` at the closing brace.
+    fn next_member(&mut self) -> Option<bool> {
+        self.skip_ws();
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                Some(false)
+            }
+            b'}' => {
+                self.pos += 1;
+                Some(true)
+            }
+            _ => None,
         }
     }
 
@@ -281,6 +354,27 @@ fn hex4(s: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_members_of_one_object() {
+        let package = r#"{"name": "app", "version": "1.0.0", "files": ["a", {"b": 1}],
+            "scripts": {"start": "node server.js", "test": "node --test", "n": 3, "esc": "a\"b"},
+            "private": true}"#;
+        assert_eq!(
+            object_member_strings(package, "scripts"),
+            Some(vec![
+                ("start".into(), "node server.js".into()),
+                ("test".into(), "node --test".into()),
+                ("esc".into(), "a\"b".into()),
+            ])
+        );
+        assert_eq!(object_member_strings(r#"{"name": "x"}"#, "scripts"), Some(vec![]));
+        assert_eq!(object_member_strings(r#"{"scripts": "x"}"#, "scripts"), Some(vec![]));
+        assert_eq!(object_member_strings("{}", "scripts"), Some(vec![]));
+        assert_eq!(object_member_strings(r#"{"scripts": {"start": "a"}"#, "scripts"), None);
+        assert_eq!(object_member_strings("[1]", "scripts"), None);
+        assert_eq!(object_member_strings(r#"{"a": 1} x"#, "scripts"), None);
+    }
 
     fn strings(s: &str) -> Vec<String> {
         match parse_json_array(s) {

@@ -13,6 +13,7 @@ mod decode;
 mod directives;
 mod dump;
 mod json;
+pub(crate) use json::object_member_strings;
 mod lines;
 mod parser;
 mod shell_words;

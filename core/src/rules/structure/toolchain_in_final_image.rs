@@ -68,17 +68,24 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let Ok(image) = final_image(plan.runtime, ctx.settings.today()) else { return };
     let Some(stage) = ctx.model.final_stage() else { return };
     let from = ctx.model.instructions[stage.from];
-    let message = format!(
+    let mut message = format!(
         "the {} app is built and run in `{}`: move it to `{}` ({})",
         plan.ecosystem.name(),
         stage.base.written,
         image.reference,
         image.why
     );
+    for note in &plan.notes {
+        message.push_str("; ");
+        message.push_str(note);
+    }
     let mut finding = ctx.finding(&ToolchainInFinalImage::META, from.keyword_range.cover(stage.base.range), message);
     finding.fix = Some(
         Fix::new(
-            format!("Build in stage `{}`, run on `{}`", rewrite::build_stage_name(ctx, stage), image.reference),
+            std::iter::once(format!("Build in stage `{}`, run on `{}`", rewrite::build_stage_name(ctx, stage), image.reference))
+                .chain(plan.notes.iter().cloned())
+                .collect::<Vec<_>>()
+                .join("; "),
             Applicability::Unsafe,
             rewrite::edits(ctx, stage, &plan, &image),
         )

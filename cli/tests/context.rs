@@ -109,3 +109,20 @@ fn npm_start_stays_when_the_start_script_needs_more_than_node() {
     assert!(!out.contains("distroless"), "{out}");
     assert!(explain.contains("add `package.json` to the build context"), "{explain}");
 }
+
+const WITH_VOLUME: &str = "FROM golang:1.26 AS build\nRUN go build -o /app .\nFROM debian:trixie-slim\nRUN mkdir -p /srv/cache\nCOPY --from=build /app /usr/local/bin/app\nVOLUME /data\nCMD [\"/usr/local/bin/app\"]\n";
+
+#[test]
+fn a_volume_keeps_root_unless_forced() {
+    let dir = project(&[("Dockerfile", WITH_VOLUME)]);
+    let (out, explain) = fix(dir.path(), &["Dockerfile"]);
+    assert!(!out.contains("\nUSER "), "{out}");
+    assert!(explain.contains("no USER is added, because the image declares `VOLUME /data`"), "{explain}");
+    let (out, _) = fix(dir.path(), &["--force-user", "Dockerfile"]);
+    assert!(out.contains("mkdir -p /data && chown 65532:65532 /data\nUSER 65532:65532\n"), "{out}");
+    // The same holds for a move onto distroless, whose user is not root either.
+    let dir = project(&[("Dockerfile", &WITH_VOLUME.replace("RUN mkdir -p /srv/cache\n", ""))]);
+    let (out, explain) = fix(dir.path(), &["Dockerfile"]);
+    assert!(!out.contains("distroless") && !out.contains("\nUSER "), "{out}");
+    assert!(explain.contains("the minimal image would switch to a non-root user, and the image declares `VOLUME /data`"), "{explain}");
+}

@@ -154,6 +154,9 @@ pub enum DeclineKind {
     UnknownBase,
     /// The final stage has no CMD or ENTRYPOINT.
     NoStartCommand,
+    /// The image runs as root, and the non-root user of the minimal image would lose its data
+    /// or its port (see [`super::user_switch`]).
+    UserSwitch,
 }
 
 impl DeclineKind {
@@ -162,6 +165,8 @@ impl DeclineKind {
         let has = |needle: &str| reason.contains(needle);
         if has("Windows") {
             DeclineKind::Windows
+        } else if has("switch to a non-root user") {
+            DeclineKind::UserSwitch
         } else if has("no CMD or ENTRYPOINT") {
             DeclineKind::NoStartCommand
         } else if has("shell script")
@@ -205,6 +210,7 @@ impl DeclineKind {
             DeclineKind::Windows => "a Windows image",
             DeclineKind::UnknownBase => "the base image is a build argument or unreadable",
             DeclineKind::NoStartCommand => "no CMD or ENTRYPOINT",
+            DeclineKind::UserSwitch => "a non-root user would lose the data or port it has as root",
         }
     }
 }
@@ -246,7 +252,13 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
     let commands = stage_commands(ctx, stage);
     let ecosystem = detect(repo, &image.repository, &commands);
     if ecosystem.is_none() && copies_from_stages(ctx, stage) {
-        return rebase(ctx, stage);
+        return match rebase(ctx, stage) {
+            Decision::Rebase(plan) => match user_switch_blocked(ctx, stage) {
+                Some(reason) => decline(Some(plan.ecosystem), reason),
+                None => Decision::Rebase(plan),
+            },
+            other => other,
+        };
     }
     let Some(ecosystem) = ecosystem else {
         if let Err(reason) = start_command(ctx, model, stage) {
@@ -287,9 +299,24 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
         plan
     });
     match result {
-        Ok(plan) => Decision::Restructure(plan),
+        Ok(plan) => match user_switch_blocked(ctx, stage) {
+            Some(reason) => decline(Some(ecosystem), reason),
+            None => Decision::Restructure(plan),
+        },
         Err(reason) => decline(Some(ecosystem), reason),
     }
+}
+
+/// Why the move to a minimal image, whose user is not root, must not be made for an image
+/// that runs as root today (its volumes, data directories or low ports); `None` when nothing
+/// stands in the way or the user forces the switch.
+fn user_switch_blocked(ctx: &Context<'_>, stage: &Stage) -> Option<String> {
+    use crate::rules::privilege::final_stage_runs_as_root::{end_user, EndUser};
+    if ctx.settings.user.force || !matches!(end_user(ctx.model, stage.index), EndUser::Root(_)) {
+        return None;
+    }
+    let blocker = super::user_switch::blocker(ctx, stage.index)?;
+    Some(format!("the minimal image would switch to a non-root user, and {blocker}"))
 }
 
 /// Whether the stage receives files from earlier stages (`COPY --from=<stage>`).
@@ -499,6 +526,11 @@ fn only_provisions(ctx: &Context<'_>, index: usize) -> bool {
                             p.is(&["update", "install", "add", "clean", "autoclean", "upgrade", "dist-upgrade", "autoremove"])
                         }),
                         "update-ca-certificates" | "groupadd" | "useradd" | "addgroup" | "adduser" | "true" => true,
+                        // DH103's strip step: a distroless image has no setuid files to strip.
+                        "find" => {
+                            let words: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
+                            words.contains(&"/6000") && words.windows(2).any(|w| w == ["chmod", "a-s"])
+                        }
                         "rm" => command.args().iter().all(|w| {
                             w.text.starts_with('-')
                                 || ["/var/lib/apt/lists", "/var/cache/apk", "/var/cache/apt", "/tmp/"].iter().any(|d| w.text.starts_with(d))

@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod rewrite;
 pub mod runtime;
 pub mod start;
+pub mod user_switch;
 
 pub use crate::knowledge::{final_image, FinalImage, Runtime};
 pub use analysis::{analyse, AppPlan, Decision, DeclineKind, Ecosystem};

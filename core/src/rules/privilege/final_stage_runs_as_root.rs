@@ -1,15 +1,16 @@
 use crate::fix::Fix;
 use crate::harden::start::{start_user, StartUser};
+use crate::harden::user_switch::{self, unbindable_low_ports, volumes};
 use crate::knowledge::official::{builtin_user_ids, StartAs};
 use crate::model::base::{create_user_command, facts_for_stage, lacks_user_tools, Distro};
 use crate::model::{Base, Dockerfile};
 use crate::rules::helpers::{
-    chain_instructions, commands, insert_line_after, is_root_user, keyword_like, last_build_step,
+    commands, insert_line_after, is_root_user, keyword_like, last_build_step,
     user_of,
 };
 use crate::rules::privilege::nginx_unprivileged;
 use crate::rules::{rule, Context, Finding};
-use crate::syntax::{Arguments, Instruction, Keyword};
+use crate::syntax::Instruction;
 
 rule! {
     /// ## What it does
@@ -40,9 +41,8 @@ rule! {
     ///
     /// ## Fix safety
     /// Unsafe: the application then runs without root, so it can no longer bind ports below
-    /// 1024 (the finding says so when the image exposes one: Docker lets unprivileged
-    /// processes bind them inside containers, Kubernetes and other runtimes do not) or write
-    /// files owned by root. The fix reuses a user the image already has (`node`, `www-data`,
+    /// 1024 (Docker lets unprivileged processes bind them inside containers, Kubernetes and
+    /// other runtimes do not) or write files owned by root. The fix reuses a user the image already has (`node`, `www-data`,
     /// distroless `nonroot`) or that the Dockerfile creates; otherwise it creates a system user
     /// with the distribution's own tools (`useradd` on Debian, Ubuntu and Red Hat images,
     /// `adduser` on Alpine). The `USER` it writes is numeric (`uid:gid`), so that Kubernetes'
@@ -59,10 +59,16 @@ rule! {
     ///   gives that image's own way to run unprivileged;
     /// - a start script dfharden could not read (the command line reads it from the build
     ///   context, the page when you add it), or no `CMD`/`ENTRYPOINT` at all: the file may be a
-    ///   base image others build on, whose `RUN` steps a `USER` would break.
+    ///   base image others build on, whose `RUN` steps a `USER` would break;
+    /// - state that containers already running the image keep as root: a `VOLUME`, or a
+    ///   directory the image creates and its start command names (`-d /datastore`). After an
+    ///   update the new user could not write the files root left there;
+    /// - a port below 1024 the app listens on (`EXPOSE 80`, or `ENV ..._PORT=80`, build
+    ///   arguments expanded), unless a program is granted `cap_net_bind_service` with
+    ///   `setcap`.
     ///
     /// The finding then says what to check; `--force-user` (or `[user] force = true`) adds the
-    /// `USER` anyway.
+    /// `USER` anyway (and, where it creates the user, hands the volume directories to it).
     ///
     /// The official nginx image is the exception that has a fix: NGINX publishes
     /// `nginxinc/nginx-unprivileged`, the same nginx with the same tags, with no `user`
@@ -262,7 +268,11 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     };
     let (why_not, fixable) = match start_user(ctx, stage.index) {
         StartUser::Direct { script_read } => {
-            (script_read.map(|script| format!(" (the start script `{script}` was read: it does not switch users)")), true)
+            let read = script_read.map(|script| format!(" (the start script `{script}` was read: it does not switch users)"));
+            match user_switch::blocker(ctx, stage.index) {
+                Some(blocker) => (Some(format!("{}; no USER is added, because {blocker}", read.unwrap_or_default())), false),
+                None => (read, true),
+            }
         }
         StartUser::StepsDown { what } => (
             Some(format!(
@@ -310,9 +320,9 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     if fixable || ctx.settings.user.force {
         finding.fix = fix(ctx, stage.index);
         if let Some(fix) = &mut finding.fix {
-            let low = low_ports(ctx, stage.index);
+            let low = unbindable_low_ports(ctx, stage.index);
             if !low.is_empty() {
-                let ports = low.join(", ");
+                let ports = low.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>().join(", ");
                 fix.title.push_str(&format!(" (port {ports}: without root only Docker lets it bind)"));
                 finding.message.push_str(&format!(
                     " (it exposes port {ports}: as a non-root user the app can bind it under Docker, which lets unprivileged processes bind low ports in containers, but not under Kubernetes or other runtimes; listen on a port above 1023, or grant NET_BIND_SERVICE)"
@@ -324,41 +334,6 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         finding.message.push_str(&why_not);
     }
     findings.push(finding);
-}
-
-/// The literal absolute paths the image declares as `VOLUME`s.
-fn volumes(ctx: &Context<'_>, stage: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for index in chain_instructions(ctx.model, stage) {
-        let instruction = ctx.model.instructions[index];
-        if let (Keyword::Volume, Arguments::List(words) | Arguments::Exec(words)) = (instruction.keyword, &instruction.arguments) {
-            for word in words {
-                let path = word.text.trim_matches('"');
-                let plain = path.starts_with('/') && path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
-                if plain && !out.iter().any(|p| p == path) {
-                    out.push(path.to_string());
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Ports below 1024 the image exposes: a non-root process may not be allowed to bind them.
-fn low_ports(ctx: &Context<'_>, stage: usize) -> Vec<String> {
-    let mut low = Vec::new();
-    for index in chain_instructions(ctx.model, stage) {
-        let instruction = ctx.model.instructions[index];
-        if let (Keyword::Expose, Arguments::List(words)) = (instruction.keyword, &instruction.arguments) {
-            for word in words {
-                let port = word.text.split('/').next().unwrap_or_default();
-                if port.parse::<u16>().is_ok_and(|p| p < 1024) && !low.contains(&port.to_string()) {
-                    low.push(port.to_string());
-                }
-            }
-        }
-    }
-    low
 }
 
 fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {

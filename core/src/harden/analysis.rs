@@ -296,6 +296,9 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
     .map(|mut plan| {
         plan.build_changes
             .extend(same_debian_release(stage, plan.runtime, ctx));
+        if matches!(ecosystem, Ecosystem::Go | Ecosystem::Rust) {
+            carry_runtime_files(ctx, stage, &mut plan);
+        }
         plan
     });
     match result {
@@ -304,6 +307,71 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
             None => Decision::Restructure(plan),
         },
         Err(reason) => decline(Some(ecosystem), reason),
+    }
+}
+
+/// Sources of a compiled app: a COPY of only these brings what the build reads, not what the
+/// app reads at run time.
+fn is_build_input(name: &str) -> bool {
+    const INPUTS: &[&str] = &[
+        "go.mod", "go.sum", "go.work", "go.work.sum", "vendor", "cmd", "internal", "pkg", "Cargo.toml", "Cargo.lock",
+        "src", "build.rs", "crates", "benches", "examples", "tests", ".cargo", "Makefile", "rust-toolchain.toml",
+    ];
+    INPUTS.contains(&name) || name.ends_with(".go") || name.ends_with(".rs")
+}
+
+/// Files a compiled app may read at run time that the build stage copies from the context
+/// beside its sources (`COPY templates ./templates`, `COPY config.yaml /etc/app/`): the final
+/// stage gets them with the binary, in the same places, and the same WORKDIR when they are
+/// relative to it. When the whole context is copied, what the app reads cannot be told apart
+/// from its sources: the plan says so.
+fn carry_runtime_files(ctx: &Context<'_>, stage: &Stage, plan: &mut AppPlan) {
+    let mut workdir: Option<String> = None;
+    let mut whole_context: Option<String> = None;
+    let mut carried_under_workdir = false;
+    for &index in &stage.body {
+        let instruction = ctx.model.instructions[index];
+        if instruction.keyword == Keyword::Workdir {
+            if let Arguments::Text(word) = &instruction.arguments {
+                workdir = Some(join_path(workdir.as_deref(), &word.text));
+            }
+        }
+        if instruction.keyword != Keyword::Copy || instruction.flag("from").is_some() {
+            continue;
+        }
+        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { continue };
+        let Some(dest) = all.last() else { continue };
+        let sources = crate::rules::helpers::copy_sources(instruction);
+        let dest_path = join_path(workdir.as_deref(), dest.text.trim_matches('"'));
+        let into_dir = dest.text.ends_with('/') || sources.len() > 1 || matches!(dest.text.as_str(), "." | "./");
+        for source in sources {
+            let text = source.text.trim_matches('"');
+            let name = text.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+            if matches!(text, "." | "./") {
+                whole_context = Some(dest_path.clone());
+                continue;
+            }
+            if name.is_empty() || is_build_input(name) || text.contains(['*', '?', '$']) || dest_path.contains('$') {
+                continue;
+            }
+            // A directory (`templates/`, or a name without an extension) copies its contents.
+            let directory = text.ends_with('/') || !name.contains('.');
+            let placed = if into_dir && !directory { join_path(Some(&dest_path), name) } else { dest_path.clone() };
+            if placed == "/" || plan.carry.iter().any(|c| c.to == placed) {
+                continue;
+            }
+            if let Some(dir) = &workdir {
+                carried_under_workdir |= placed.starts_with(&format!("{}/", dir.trim_end_matches('/')));
+            }
+            plan.carry.push(Carry { from: placed.clone(), to: placed });
+        }
+    }
+    if carried_under_workdir && plan.workdir.is_none() {
+        plan.workdir = workdir;
+    }
+    if let Some(dir) = whole_context {
+        let also = if plan.carry.len() > 1 { " and the files copied in by name are" } else { " is" };
+        plan.notes.push(format!("the build context is copied whole into `{dir}`; only the binary{also} carried, so copy any other file the app reads from there at run time (templates, static files)"));
     }
 }
 
@@ -413,8 +481,18 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
             continue;
         };
         let Some(dest) = all.last() else { continue };
-        let dest_dir = dest.text.ends_with('/') || words.len() > 1;
+        let dest_dir = dest.text.ends_with('/') || words.len() > 1 || matches!(dest.text.as_str(), "." | "./");
         for src in words {
+            // A directory (`/app`, `/out/`) copies its contents: the program may be inside.
+            let src_name = src.text.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+            if src.text.ends_with('/') || !src_name.contains('.') {
+                let into = join_path(workdir.as_deref(), dest.text.trim_end_matches('/'));
+                let program_path = join_path(workdir.as_deref(), program);
+                if let Some(rest) = program_path.strip_prefix(&format!("{}/", into.trim_end_matches('/'))) {
+                    source = Some((from_stage, format!("{}/{rest}", src.text.trim_end_matches('/'))));
+                    continue;
+                }
+            }
             let name = src.text.rsplit('/').next().unwrap_or_default();
             let target = if dest_dir {
                 join_path(

@@ -76,6 +76,10 @@ pub fn edits(ctx: &Context<'_>, stage: &Stage, plan: &AppPlan, image: &FinalImag
     }
     // 5. The final stage.
     let mut final_stage = vec![String::new(), format!("{} {}", kw(ctx, from, "FROM"), image.reference)];
+    let moved: Vec<&str> = env_lines.iter().chain(&carried_text).map(String::as_str).collect();
+    for declaration in args_used(ctx, stage, &moved) {
+        final_stage.push(format!("{} {declaration}", kw(ctx, from, "ARG")));
+    }
     if let Some(workdir) = &plan.workdir {
         final_stage.push(format!("{} {workdir}", kw(ctx, from, "WORKDIR")));
     }
@@ -114,6 +118,48 @@ pub fn edits(ctx: &Context<'_>, stage: &Stage, plan: &AppPlan, image: &FinalImag
     edits.push(Edit::insert(end, text));
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     merge_adjacent(edits)
+}
+
+/// The build arguments the lines moved to the final stage use (`ENV VERSION=$VERSION`,
+/// `LABEL org.opencontainers.image.version=${VERSION}`): a new stage sees none of the build
+/// stage's, so each is declared again, with the build stage's default, or bare for a global
+/// one (which a bare declaration brings into scope with its global default).
+fn args_used(ctx: &Context<'_>, stage: &Stage, moved: &[&str]) -> Vec<String> {
+    let mentions = |name: &str| moved.iter().any(|text| mentions(text, name));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for &index in &stage.body {
+        let instruction = ctx.model.instructions[index];
+        if instruction.keyword != Keyword::Arg {
+            continue;
+        }
+        for (name, default) in crate::model::declarations(instruction) {
+            if mentions(&name) {
+                let declaration = match default {
+                    Some(default) if !default.contains(char::is_whitespace) => format!("{name}={default}"),
+                    _ => name.clone(),
+                };
+                out.retain(|(n, _)| *n != name);
+                out.push((name, declaration));
+            }
+        }
+    }
+    for arg in &ctx.model.global_args {
+        if mentions(&arg.name) && !out.iter().any(|(n, _)| *n == arg.name) {
+            out.push((arg.name.clone(), arg.name.clone()));
+        }
+    }
+    out.into_iter().map(|(_, declaration)| declaration).collect()
+}
+
+/// Whether `text` refers to the variable `name` (`$name` or `${name...}`, not `$names`).
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices('$').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        match rest.strip_prefix('{') {
+            Some(braced) => braced.strip_prefix(name).is_some_and(|tail| tail.starts_with(['}', ':'])),
+            None => rest.strip_prefix(name).is_some_and(|tail| !tail.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')),
+        }
+    })
 }
 
 /// Deleting an instruction that ends where the final stage is inserted gives two edits at the

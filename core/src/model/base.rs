@@ -98,8 +98,11 @@ pub fn facts_for_image(image: &ImageRef) -> BaseFacts {
         "redis" => Some("redis"),
         "mongo" => Some("mongodb"),
         "mysql" | "mariadb" => Some("mysql"),
-        // .NET 8+ images define `app` (uid 1654).
-        "aspnet" | "runtime" | "runtime-deps" | "sdk" if repo.starts_with("dotnet/") => Some("app"),
+        // .NET 8+ images define `app` (uid 1654); 7 and earlier have no such user.
+        "aspnet" | "runtime" | "runtime-deps" | "sdk" if repo.starts_with("dotnet/") => {
+            let major: Option<u32> = tag.split(['.', '-']).next().and_then(|m| m.parse().ok());
+            major.is_none_or(|major| major >= 8).then_some("app")
+        }
         _ => None,
     };
     let distro = if name == "alpine" || tag.contains("alpine") {
@@ -195,6 +198,12 @@ mod tests {
         assert_eq!((d.distro, d.has_shell, d.runs_as_non_root), (Distro::Distroless, Some(false), true));
         assert_eq!(facts("mcr.microsoft.com/windows/servercore:ltsc2022").distro, Distro::Windows);
         assert_eq!(facts("mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled").distro, Distro::Chiseled);
+        // The `app` user came with .NET 8.
+        assert_eq!(facts("mcr.microsoft.com/dotnet/runtime:7.0").builtin_user, None);
+        assert_eq!(facts("mcr.microsoft.com/dotnet/aspnet:6.0-bullseye-slim").builtin_user, None);
+        assert_eq!(facts("mcr.microsoft.com/dotnet/aspnet:8.0").builtin_user, Some("app"));
+        assert_eq!(facts("mcr.microsoft.com/dotnet/runtime:10.0-noble").builtin_user, Some("app"));
+        assert_eq!(facts("mcr.microsoft.com/dotnet/sdk:latest").builtin_user, Some("app"));
         assert_eq!(facts("registry.access.redhat.com/ubi9/ubi-minimal").distro, Distro::RedHat);
         assert_eq!(facts("example.com/team/thing:1").distro, Distro::Unknown);
     }

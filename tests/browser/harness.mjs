@@ -117,15 +117,20 @@ export async function downloadOf(page, selector) {
 export const EXAMPLES = ['go-web', 'rust-cli', 'node-express', 'python-flask', 'java-jar', 'dotnet-api',
   'alpine-script', 'multistage-go', 'heredoc-cache', 'debian-service', 'windows-iis'];
 
-/** Builds the CLI (a no-op when it is up to date) and returns a function that runs
- * `dfharden fix <args>` and gives its standard output. */
-export function cliFixer() {
+/** Builds the CLI (a no-op when it is up to date) and returns the path of its binary. */
+export function cliBinary() {
   try {
     execFileSync(process.env.CARGO || 'cargo', ['build', '--quiet', '--locked', '-p', 'dfharden'], { cwd: ROOT, stdio: 'pipe' });
   } catch (e) {
     throw new Error(`cargo build -p dfharden failed:\n${e.stderr}`);
   }
-  const bin = join(ROOT, 'target', 'debug', 'dfharden');
+  return join(ROOT, 'target', 'debug', 'dfharden');
+}
+
+/** Builds the CLI (a no-op when it is up to date) and returns a function that runs
+ * `dfharden fix <args>` and gives its standard output. */
+export function cliFixer() {
+  const bin = cliBinary();
   return (...args) => {
     try {
       return execFileSync(bin, ['fix', ...args], { cwd: ROOT, encoding: 'utf8' });

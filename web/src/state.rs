@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use dfharden_core::render::{attributed_hunks, unified_diff, AttributedHunk};
+use dfharden_core::rules::Severity;
 use dfharden_core::{check, context_files_wanted, fix_checked, DigestTable, FixOutcome, Profile, Report, Settings, ALL_RULES};
 use yew::Reducible;
 
@@ -137,6 +138,9 @@ pub struct Analysis {
     pub patch: String,
     /// Build-context files that would show how the image starts (`context_files_wanted`).
     pub wanted: Vec<String>,
+    /// What the rewrite left, as `dfharden fix --explain` lists it under "not done": `None`
+    /// when the rewrite was refused (the CLI then lists nothing either).
+    pub not_done: Option<Vec<Remaining>>,
 }
 
 impl PartialEq for Analysis {
@@ -162,12 +166,69 @@ impl Analysis {
         let hunks = attributed_hunks(source, &outcome);
         let patch = unified_diff(source, &outcome.output, FILE_NAME);
         let wanted = context_files_wanted(source);
-        Analysis { source: source.to_string(), settings, problems, report, refused, outcome, hunks, patch, wanted }
+        let not_done = (!refused).then(|| not_done(&outcome.output, &settings));
+        Analysis { source: source.to_string(), settings, problems, report, refused, outcome, hunks, patch, wanted, not_done }
     }
 
     pub fn changed(&self) -> bool {
         self.outcome.output != self.source
     }
+}
+
+/// How a severity is written: `dfharden`'s own word for it (its JSON and terminal output).
+pub fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// A finding still in the hardened file. A declined change says why in its message (DH101
+/// "no USER is added, because ...", DH602 "kept ... as the final image: ...").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remaining {
+    /// 1-based line and column (in characters) in the hardened file.
+    pub line: usize,
+    pub column: usize,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Remaining {
+    /// The line `dfharden fix --explain` prints for it (without its two-space indent).
+    pub fn cli_line(&self) -> String {
+        format!("{}:{} {} [{}] {}", self.line, self.column, self.code, severity_name(self.severity), self.message)
+    }
+}
+
+/// The findings the rewritten text still has, computed as `dfharden fix --explain` does
+/// (`write_not_done`): `check` on the output with the same settings, most severe first, then
+/// by position, each with the line and column of its start.
+pub fn not_done(output: &str, settings: &Settings) -> Vec<Remaining> {
+    let report = check(output, settings);
+    if report.findings.is_empty() {
+        return Vec::new();
+    }
+    let parsed = dfharden_core::syntax::parse(output);
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.range.start));
+    findings
+        .into_iter()
+        .map(|f| {
+            let at = parsed.line_col(f.range.start);
+            Remaining {
+                line: at.line,
+                column: at.column,
+                code: f.code,
+                name: f.name,
+                severity: f.severity,
+                message: f.message.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The result views.
@@ -462,6 +523,51 @@ mod tests {
         assert!(!state.analysis.outcome.output.contains("\nUSER "));
         let state = state.reduce(Action::ResetSettings);
         assert!(state.form.context.contains_key("docker-entrypoint.sh"), "a reset keeps the files");
+    }
+
+    #[test]
+    fn not_done_lists_what_the_rewrite_left_as_the_cli_does() {
+        let text = "FROM debian:trixie-slim\nVOLUME /data\nCOPY app /usr/local/bin/app\nCMD [\"/usr/local/bin/app\"]\n";
+        let analysis = Analysis::run(text, &Form::default());
+        let lines: Vec<String> = analysis.not_done.as_ref().expect("rewritten").iter().map(Remaining::cli_line).collect();
+        // The lines `dfharden fix --explain` prints for this text read from standard input.
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert!(lines[0].starts_with("1:1 DH101 [error] the final stage has no `USER`"), "{}", lines[0]);
+        assert!(lines[0].contains("no USER is added, because the start script `app` was not read (no build context was given)"));
+        assert_eq!(lines[1], "1:6 DH202 [warning] `debian:trixie-slim` is not pinned by digest: run `dfharden pin` to resolve it");
+        assert!(lines[2].starts_with("1:1 DH602 [info] kept `debian:trixie-slim` as the final image: "), "{}", lines[2]);
+        // Computed on the rewritten text: the rewrite's own lines count.
+        assert!(analysis.outcome.output.lines().count() > text.lines().count());
+    }
+
+    #[test]
+    fn not_done_orders_by_severity_then_position_with_character_columns() {
+        // `é` is two bytes: the column of `apk` counts characters, as the CLI's does.
+        let text = "FROM alpine:3.22\nRUN echo \"é\" && apk add curl\nFROM  debian:trixie-slim\nCMD [\"/bin/true\"]\n";
+        let left: Vec<String> = not_done(text, &Settings::default())
+            .iter()
+            .map(|r| format!("{}:{} {} {}", r.line, r.column, r.code, severity_name(r.severity)))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                "3:1 DH101 error",
+                "1:6 DH202 warning",
+                "2:17 DH305 warning",
+                "3:1 DH103 warning",
+                "3:7 DH202 warning",
+                "3:1 DH602 info",
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_left_to_do_and_nothing_listed_when_refused() {
+        let clean = "FROM scratch\nCOPY app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n";
+        assert_eq!(Analysis::run(clean, &Form::default()).not_done, Some(Vec::new()));
+        let broken = Analysis::run("FROM alpine\nCMD [\"a\", 1]\nRUN apk add curl\n", &Form::default());
+        assert!(broken.refused);
+        assert_eq!(broken.not_done, None);
     }
 
     #[test]

@@ -1,15 +1,16 @@
-//! What `check` finds in the text, each with a button that selects the place in the editor.
+//! What `check` finds in the text, each with a button that selects the place in the editor,
+//! then what the rewrite left in the hardened file ([`NotDone`]).
 
 use std::rc::Rc;
 
 use dfharden_core::render::Location;
-use dfharden_core::rules::Severity;
 use dfharden_core::syntax::{LineIndex, Severity as SyntaxSeverity, TextRange};
 use yew::prelude::*;
 
+use crate::components::not_done::NotDone;
 use crate::components::rule_panel::applicability_label;
 use crate::markdown;
-use crate::state::Analysis;
+use crate::state::{severity_name, Analysis};
 
 /// Where to jump: UTF-16 offsets into the editor's text (what a text area counts) and the
 /// 1-based line.
@@ -32,14 +33,6 @@ pub fn jump_to(text: &str, index: &LineIndex, range: TextRange) -> (Jump, Locati
     let location = Location::of(text, index, range);
     let jump = Jump { start: utf16_offset(text, range.start), end: utf16_offset(text, range.end), line: location.line };
     (jump, location)
-}
-
-fn severity_name(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -99,6 +92,7 @@ pub fn Findings(props: &FindingsProps) -> Html {
                 n => format!("{n} findings in the text as it is:"),
             } }</p>
             <ol id="findings-list">{ for findings }</ol>
+            <NotDone analysis={analysis.clone()} />
         </section>
     }
 }

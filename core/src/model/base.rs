@@ -145,6 +145,23 @@ pub fn lacks_user_tools(model: &Dockerfile<'_>, stage: usize) -> bool {
     false
 }
 
+/// The image stage `stage` is built on, when it lacks `find`: Red Hat's UBI micro images
+/// (`ubi8/ubi-micro`, `ubi9/ubi-micro`) ship no findutils and no package manager to add it.
+pub fn lacks_find<'m>(model: &'m Dockerfile<'_>, stage: usize) -> Option<&'m ImageRef> {
+    let mut index = stage;
+    for _ in 0..model.stages.len() {
+        match &model.stages[index].base.base {
+            Base::Stage { index: parent } => index = *parent,
+            Base::Image { image } => {
+                let name = image.repository.rsplit('/').next().unwrap_or_default();
+                return (name.starts_with("ubi") && name.contains("micro")).then_some(image);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Facts for a stage, following `FROM <stage>` chains.
 pub fn facts_for_stage(model: &Dockerfile<'_>, stage: usize) -> BaseFacts {
     let mut index = stage;

@@ -10,7 +10,9 @@ rule! {
     /// ## What it does
     /// Flags a `RUN` that installs packages with `apt-get install` (or `apt install`) but does not
     /// remove the package lists with `rm -rf /var/lib/apt/lists/*` after it, in the same `RUN`.
-    /// A `RUN` that mounts a cache or tmpfs over `/var/lib/apt` (or its `lists`) is not flagged.
+    /// A `RUN` that mounts a cache or tmpfs over `/var/lib/apt` (or its `lists`) is not flagged,
+    /// nor one that runs `apt-get dist-clean` after the install (apt 2.7.8 and later, as in
+    /// Debian 13: it removes the lists but for their Release files).
     ///
     /// ## Why is this bad?
     /// `apt-get update` downloads the index of every package in the configured repositories into
@@ -64,6 +66,12 @@ fn is_apt_update(command: &SimpleCommand) -> bool {
     package_command(command).is_some_and(|p| p.manager == Manager::Apt && p.is(&["update"]))
 }
 
+/// `apt-get dist-clean` (apt 2.7.8 and later, Debian 13): removes the package lists too (all
+/// but the Release files), as `rm -rf /var/lib/apt/lists/*` does.
+fn is_apt_dist_clean(command: &SimpleCommand) -> bool {
+    package_command(command).is_some_and(|p| p.manager == Manager::Apt && p.is(&["dist-clean", "distclean"]))
+}
+
 fn is_apt_install(command: &SimpleCommand) -> bool {
     package_command(command).is_some_and(|p| p.is_apt_install())
 }
@@ -92,7 +100,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         }
         let all = commands_in_order(ctx, index);
         let Some(last_install) = all.iter().rposition(|(_, c)| is_apt_install(c)) else { continue };
-        if all[last_install..].iter().any(|(script, c)| removes_dir(ctx, script, c, LISTS)) {
+        if all[last_install..].iter().any(|(script, c)| removes_dir(ctx, script, c, LISTS) || is_apt_dist_clean(c)) {
             continue;
         }
         let (_, install) = all[last_install];

@@ -276,7 +276,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         }
         StartUser::StepsDown { what } => (
             Some(format!(
-                "; no USER is added, because {what}. Keep it, and at run time drop the capabilities the start does not use (it needs CHOWN, SETUID, SETGID and often DAC_OVERRIDE, and a program with file capabilities needs those too) and set no-new-privileges"
+                "; no USER is added, because {what}. Keep it, and at run time drop the capabilities the start does not use (a start that switches users needs SETUID and SETGID, one that changes ownership CHOWN, one that writes files it does not own DAC_OVERRIDE, and a program with file capabilities needs those too) and set no-new-privileges"
             )),
             false,
         ),

@@ -6,13 +6,17 @@
 //! directive, pid and temporary files in `/tmp`, port 8080, `USER 101`), with the same tags
 //! and the same entrypoint (github.com/nginx/docker-nginx-unprivileged, checked
 //! [`crate::knowledge::DATA_CHECKED`]). Moving there is a rewrite of the `FROM` line and of
-//! `EXPOSE 80`, provided nothing else in the stage needs root or port 80. Every condition
-//! that cannot be seen is a reason not to move, and the reason is given.
+//! `EXPOSE 80`, provided nothing else in the stage needs root or port 80. DH103's setuid
+//! strip is the one `RUN` it keeps, between `USER root` and `USER 101` (as uid 101 it would
+//! change nothing); the move goes alone in its round, so that DH103 sees the new base before
+//! it adds a strip that could not work there. Every condition that cannot be seen is a
+//! reason not to move, and the reason is given.
 
 use crate::fix::{Edit, Fix};
 use crate::harden::start::argv_of;
 use crate::model::{join_path, Base, DOCKER_HUB};
-use crate::rules::helpers::copy_sources;
+use crate::rules::helpers::{copy_sources, insert_line_after, insert_line_before, keyword_like};
+use crate::rules::privilege::setuid_setgid_not_stripped::STRIP;
 use crate::rules::Context;
 use crate::syntax::{Arguments, Instruction, Keyword};
 
@@ -42,9 +46,18 @@ pub fn move_fix(ctx: &Context<'_>, stage_index: usize) -> Result<Fix, String> {
     }
     let mut edits = vec![Edit::replace(stage.base.range, format!("{REPOSITORY}:{tag}"))];
     let mut moved_port = false;
+    let mut kept_strip = false;
     for &index in &stage.body {
         let instruction = ctx.model.instructions[index];
         match instruction.keyword {
+            // DH103's step that strips setuid bits needs root: as uid 101 it would do nothing,
+            // so it keeps root for itself.
+            Keyword::Run if is_strip(instruction) => {
+                let user = |line: &str| format!("{} {line}", keyword_like(ctx, instruction, "USER"));
+                edits.push(insert_line_before(ctx, instruction, &user("root")));
+                edits.push(insert_line_after(ctx, instruction, &user("101")));
+                kept_strip = true;
+            }
             Keyword::Run => {
                 return Err("its `RUN` lines would run as uid 101 there (the unprivileged image sets `USER 101`); move them to a build stage or wrap them in `USER root` ... `USER 101`".into())
             }
@@ -77,18 +90,32 @@ pub fn move_fix(ctx: &Context<'_>, stage_index: usize) -> Result<Fix, String> {
         }
     }
     let port_note = if moved_port { ", `EXPOSE 80` becomes 8080" } else { "" };
+    let strip_note = if kept_strip { ", the setuid strip runs as root (`USER root` ... `USER 101`)" } else { "" };
+    // The new base changes what other rules decide (DH103 cannot strip setuid bits as uid
+    // 101): they must see it first, so the move goes alone in its round.
     Ok(Fix::unsafe_edit(
         format!(
-            "Move to `{REPOSITORY}:{tag}`: the same nginx, run as uid 101 ({IDS}) and listening on {PORT} instead of 80{port_note}; publish port {PORT} (`-p 80:{PORT}`)"
+            "Move to `{REPOSITORY}:{tag}`: the same nginx, run as uid 101 ({IDS}) and listening on {PORT} instead of 80{port_note}{strip_note}; publish port {PORT} (`-p 80:{PORT}`)"
         ),
         edits,
-    ))
+    )
+    .isolated(crate::fix::STRUCTURE))
+}
+
+/// Whether `instruction` is exactly the `RUN` DH103 adds to strip setuid and setgid bits.
+fn is_strip(instruction: &Instruction) -> bool {
+    matches!(&instruction.arguments, Arguments::Text(word) if word.text.trim() == STRIP) && instruction.flags.is_empty()
 }
 
 /// Whether `nginx:<tag>` has a counterpart of the same name in the unprivileged repository.
 fn tag_is_published(tag: &str) -> bool {
     let first = tag.split('-').next().unwrap_or(tag);
     if ["latest", "mainline", "stable", "alpine", "perl", "otel", "bookworm", "trixie"].contains(&first) {
+        return true;
+    }
+    // `1`, `1-alpine`, `1-perl`: the major version alone floats with the newest mainline
+    // release, as `mainline` does.
+    if first.parse::<u32>().is_ok_and(|major| major >= 1) {
         return true;
     }
     let mut numbers = first.split('.').map(|n| n.parse::<u32>());
@@ -202,10 +229,10 @@ mod tests {
 
     #[test]
     fn knows_which_tags_exist() {
-        for tag in ["1.29", "1.29.3-alpine", "1.26-perl", "stable-alpine", "mainline", "latest", "alpine-slim"] {
+        for tag in ["1.29", "1.29.3-alpine", "1.26-perl", "stable-alpine", "mainline", "latest", "alpine-slim", "1", "1-alpine", "1-alpine-slim", "1-perl"] {
             assert!(tag_is_published(tag), "{tag}");
         }
-        for tag in ["1.13-alpine", "1.25", "1", "custom"] {
+        for tag in ["1.13-alpine", "1.25", "0", "custom"] {
             assert!(!tag_is_published(tag), "{tag}");
         }
     }

@@ -1,5 +1,5 @@
 use crate::fix::Fix;
-use crate::model::base::facts_for_stage;
+use crate::model::base::{facts_for_stage, lacks_find};
 use crate::model::shell::{Connector, ShellWord, SimpleCommand};
 use crate::model::{Base, Stage};
 use crate::rules::helpers::{
@@ -51,8 +51,9 @@ rule! {
     /// still runs as root: before the last `USER` that switches to a non-root user, or after
     /// the last build step if the stage never leaves root. It is reported without a fix when
     /// the stage never runs as root (its base image starts as a non-root user and no
-    /// `USER root` follows), as the step needs root, and when the build sets the bits on
-    /// purpose (`chmod u+s`, `chmod 4755`), which the fix would undo.
+    /// `USER root` follows), as the step needs root; when the build sets the bits on
+    /// purpose (`chmod u+s`, `chmod 4755`), which the fix would undo; and on an image that has
+    /// no `find` (Red Hat's UBI micro), where the step would silently do nothing.
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.8 "Ensure setuid and setgid permissions are removed"
@@ -69,7 +70,7 @@ rule! {
 
 /// The step the fix adds: every setuid/setgid file on the root filesystem loses its bits.
 /// `|| true` keeps the build going where a file cannot be changed (read-only mounts).
-const STRIP: &str = "find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true";
+pub(crate) const STRIP: &str = "find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true";
 
 /// DH103
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
@@ -82,15 +83,24 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         return;
     }
     let from = ctx.model.instructions[stage.from];
-    let mut finding = ctx.finding(
-        &SetuidSetgidNotStripped::META,
-        from.keyword_range.cover(stage.base.range),
-        "no build step removes the setuid and setgid bits from the final image's files",
-    );
-    // A build that sets the bits on purpose (`chmod u+s`) would be undone by the fix.
-    if !final_image.iter().any(|&i| sets_bits(ctx, i)) {
-        finding.fix = fix(ctx, stage);
+    let mut message = "no build step removes the setuid and setgid bits from the final image's files".to_string();
+    // The strip step needs `find`: on an image without it, `|| true` would hide that it did
+    // nothing.
+    let no_find = lacks_find(ctx.model, stage.index);
+    if let Some(image) = no_find {
+        message.push_str(&format!(
+            "; no strip step is offered, because `{}` has no `find` (the step would silently do nothing): remove the bits in the build stage before copying files in (`chmod a-s`), or check that the image has none",
+            image.familiar_name()
+        ));
     }
+    // A build that sets the bits on purpose (`chmod u+s`) would be undone by the fix.
+    let sets_on_purpose = final_image.iter().any(|&i| sets_bits(ctx, i));
+    let fix = if no_find.is_none() && !sets_on_purpose { fix(ctx, stage) } else { None };
+    if fix.is_none() && no_find.is_none() && !sets_on_purpose {
+        message.push_str("; no strip step is offered, because the stage is not seen to run as root where the step could go, and as another user it would change nothing: add it between a `USER root` and the switch back");
+    }
+    let mut finding = ctx.finding(&SetuidSetgidNotStripped::META, from.keyword_range.cover(stage.base.range), message);
+    finding.fix = fix;
     findings.push(finding);
 }
 

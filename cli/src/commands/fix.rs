@@ -225,11 +225,18 @@ fn write_explanation(out: &mut impl Write, name: &str, fixed: &Fixed) -> Result<
         return Ok(());
     }
     writeln!(out, "\n{name}: {} change(s)", hunks.len())?;
+    // A fix that changes several places (a restructure: the FROM line and the new final stage)
+    // is explained at its first hunk; later hunks name it and point back.
+    let mut explained = std::collections::HashSet::new();
     for (n, hunk) in hunks.iter().enumerate() {
         writeln!(out, "\nChange {} of {}:", n + 1, hunks.len())?;
         out.write_all(hunk.text.as_bytes())?;
         for &i in &hunk.fixes {
             let applied = &fixed.outcome.applied[i];
+            if !explained.insert(i) {
+                writeln!(out, "  {} {}: (the same change as above)", applied.code, applied.name)?;
+                continue;
+            }
             writeln!(
                 out,
                 "  {} {}: {}",

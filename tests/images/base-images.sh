@@ -160,19 +160,64 @@ golang_image() {
   push "$REGISTRY/library/golang:1.26"
 }
 
-# A distroless-like static image: /etc/passwd with nonroot (65532), CA bundle, tzdata, /tmp;
-# no shell, no libc. Published as a two-platform index, like the real one.
-distroless_static_image() {
-  in_registry distroless/static-debian13 nonroot && return 0
-  say "image distroless/static-debian13:nonroot (two-platform index)"
-  local c m arch list
-  c=$(buildah from scratch); m=$(buildah mount "$c")
+# What every distroless stand-in has (as the real images do): /etc/passwd with root, nobody and
+# nonroot (65532), the CA bundle, tzdata, /tmp, nonroot's home; no shell, no package manager.
+distroless_files() { # mount
+  local m=$1
   mkdir -p "$m"/etc/ssl/certs "$m"/home/nonroot "$m"/root "$m"/tmp "$m"/usr/share
   chmod 1777 "$m/tmp"; chmod 700 "$m/root" "$m/home/nonroot"; chown 65532:65532 "$m/home/nonroot"
   printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' >"$m/etc/passwd"
   printf 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n' >"$m/etc/group"
   [ -f "$ROOTFS/etc/ssl/certs/ca-certificates.crt" ] && cp "$ROOTFS/etc/ssl/certs/ca-certificates.crt" "$m/etc/ssl/certs/"
   [ -d "$ROOTFS/usr/share/zoneinfo" ] && cp -a "$ROOTFS/usr/share/zoneinfo" "$m/usr/share/"
+  return 0
+}
+
+# glibc, libgcc and libstdc++ as distroless/cc has them: the files of Debian 13's packages, on a
+# merged /usr (/lib and /lib64 are links, so a binary's /lib64/ld-linux-x86-64.so.2 resolves).
+glibc_files() { # mount
+  local m=$1 file
+  mkdir -p "$m/usr/lib" "$m/usr/lib64" "$m/usr/bin" "$m/usr/sbin"
+  for link in lib lib64 bin sbin; do [ -e "$m/$link" ] || ln -s "usr/$link" "$m/$link"; done
+  for file in $(chroot "$ROOTFS" dpkg -L libc6 libgcc-s1 libstdc++6 | grep -E '^/usr/lib(64)?/'); do
+    [ -d "$ROOTFS$file" ] && [ ! -L "$ROOTFS$file" ] && continue
+    mkdir -p "$m$(dirname "$file")"; cp -a "$ROOTFS$file" "$m$file"
+  done
+}
+
+# Copies files from a root file system (a builder stand-in) into a mount, with every shared
+# library they load, as ldd inside that root resolves them.
+copy_with_libraries() { # from-root to-mount path...
+  local from=$1 to=$2 path lib
+  shift 2
+  for path in "$@"; do
+    mkdir -p "$to$(dirname "$path")"; cp -a "$from$path" "$to$(dirname "$path")/"
+    # No redirection inside the chroot: a mounted image has no /dev/null.
+    for lib in $(chroot "$from" sh -c "find $path -type f \( -perm -u+x -o -name '*.so*' \) -exec ldd {} +" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' | sort -u); do
+      [ -e "$to$lib" ] && continue
+      mkdir -p "$to$(dirname "$lib")"; cp -L "$from$lib" "$to$lib"
+    done
+  done
+}
+
+# Commits a distroless stand-in (user nonroot, workdir its home) and pushes it.
+commit_distroless() { # container name entrypoint-json
+  local c=$1 name=$2 entrypoint=$3
+  buildah config --os linux --arch amd64 --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --user 65532:65532 --workingdir /home/nonroot "$c"
+  [ -n "$entrypoint" ] && buildah config --entrypoint "$entrypoint" "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/distroless/$name:nonroot" >/dev/null
+  push "$REGISTRY/distroless/$name:nonroot"
+}
+
+# A distroless-like static image: distroless_files and nothing else (no libc). Published as a
+# two-platform index, like the real one.
+distroless_static_image() {
+  in_registry distroless/static-debian13 nonroot && return 0
+  say "image distroless/static-debian13:nonroot (two-platform index)"
+  local c m arch list
+  c=$(buildah from scratch); m=$(buildah mount "$c")
+  distroless_files "$m"
   buildah umount "$c" >/dev/null
   list=localhost/dfharden-static-index
   buildah manifest rm "$list" >/dev/null 2>&1 || true
@@ -185,6 +230,110 @@ distroless_static_image() {
   done
   buildah manifest push -q --all --tls-verify=false "$list" "docker://$REGISTRY/distroless/static-debian13:nonroot" >/dev/null
   buildah rm "$c" >/dev/null
+}
+
+# distroless/cc: static plus glibc, libgcc and libstdc++.
+distroless_cc_image() {
+  in_registry distroless/cc-debian13 nonroot && return 0
+  say "image distroless/cc-debian13:nonroot"
+  local c m
+  c=$(buildah from scratch); m=$(buildah mount "$c")
+  distroless_files "$m"; glibc_files "$m"
+  buildah umount "$c" >/dev/null
+  commit_distroless "$c" cc-debian13 ""
+}
+
+# A builder stand-in: Debian 13 with packages from the mirror (the only step with network
+# access, apt in the host's namespace), committed under an official image's name.
+builder_image() { # repository tag log script [buildah-config-args...]
+  local repository=$1 tag=$2 log=$3 script=$4 c
+  shift 4
+  c=$(buildah from -q "$REGISTRY/library/debian:trixie-slim")
+  buildah run --isolation chroot --network host "$c" -- sh -c "$script" >"$IMAGES_HOME/logs/$log.log" 2>&1 \
+    || { tail -20 "$IMAGES_HOME/logs/$log.log" >&2; buildah rm "$c" >/dev/null; return 1; }
+  buildah config "$@" "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/$repository:$tag" >/dev/null
+  push "$REGISTRY/$repository:$tag"
+}
+APT_INSTALL='apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends'
+APT_CLEAN='apt-get clean && rm -rf /var/lib/apt/lists/*'
+DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# A distroless runtime stand-in made from a builder stand-in's files: distroless/cc plus the
+# runtime's paths and the libraries they load.
+distroless_runtime_image() { # name builder-ref entrypoint-json path...
+  local name=$1 builder=$2 entrypoint=$3 c b bm m
+  shift 3
+  in_registry "distroless/$name" nonroot && return 0
+  say "image distroless/$name:nonroot (from the files of $builder)"
+  b=$(buildah from -q "$REGISTRY/$builder"); bm=$(buildah mount "$b")
+  c=$(buildah from scratch); m=$(buildah mount "$c")
+  distroless_files "$m"; glibc_files "$m"
+  copy_with_libraries "$bm" "$m" "$@"
+  buildah umount "$b" >/dev/null; buildah rm "$b" >/dev/null
+  RUNTIME_MOUNT=$m RUNTIME_HOOK=${RUNTIME_HOOK:-true} sh -c "$RUNTIME_HOOK"
+  buildah umount "$c" >/dev/null
+  commit_distroless "$c" "$name" "$entrypoint"
+}
+
+# Rust: Debian 13's rustc and cargo (1.85) under the official image's name, with its
+# CARGO_HOME, so `cargo install` puts binaries in /usr/local/cargo/bin as the real one does.
+rust_image() {
+  in_registry library/rust 1.91 && return 0
+  say "image rust:1.91 (a stand-in: Debian 13's rustc and cargo)"
+  builder_image library/rust 1.91 rust "$APT_INSTALL rustc cargo gcc libc6-dev >/dev/null && $APT_CLEAN && mkdir -p /usr/local/cargo/bin" \
+    --env CARGO_HOME=/usr/local/cargo --env PATH=/usr/local/cargo/bin:$DEFAULT_PATH --cmd '["bash"]'
+}
+
+# Node.js: Debian 13's nodejs (20) and npm under node:24's name, with its `node` user (1000).
+node_image() {
+  in_registry library/node 24 && return 0
+  say "image node:24 (a stand-in: Debian 13's nodejs and npm)"
+  builder_image library/node 24 node "$APT_INSTALL nodejs npm >/dev/null && $APT_CLEAN && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node" \
+    --cmd '["node"]'
+}
+
+# distroless/nodejs24: node at /nodejs/bin/node, its entrypoint (Debian's node also loads some
+# of its built-in modules from /usr/share/nodejs).
+distroless_nodejs_image() {
+  RUNTIME_HOOK='mkdir -p "$RUNTIME_MOUNT/nodejs/bin" && ln -sf /usr/bin/node "$RUNTIME_MOUNT/nodejs/bin/node"' \
+    distroless_runtime_image nodejs24-debian13 library/node:24 '["/nodejs/bin/node"]' /usr/bin/node /usr/share/nodejs
+}
+
+# Python: Debian 13's python3.13 laid out like python:3.13-slim-trixie: the interpreter also at
+# /usr/local/bin/python3, pip allowed to install into the system (no EXTERNALLY-MANAGED) and its
+# packages in /usr/local/lib/python3.13/site-packages (Debian's dist-packages is a link there).
+python_image() {
+  in_registry library/python 3.13-slim-trixie && in_registry library/python 3.13-slim && return 0
+  say "image python:3.13-slim-trixie and python:3.13-slim (a stand-in: Debian 13's python3.13)"
+  builder_image library/python 3.13-slim-trixie python "$APT_INSTALL python3 python3-pip python3-venv >/dev/null && $APT_CLEAN &&
+      rm -f /usr/lib/python3*/EXTERNALLY-MANAGED && mkdir -p /usr/local/lib/python3.13/site-packages &&
+      rm -rf /usr/local/lib/python3.13/dist-packages && ln -s site-packages /usr/local/lib/python3.13/dist-packages &&
+      ln -s /usr/bin/python3.13 /usr/local/bin/python3 && ln -s /usr/bin/python3.13 /usr/local/bin/python &&
+      ln -s /usr/bin/pip3 /usr/local/bin/pip" \
+    --cmd '["python3"]'
+  buildah tag "$REGISTRY/library/python:3.13-slim-trixie" "$REGISTRY/library/python:3.13-slim"
+  push "$REGISTRY/library/python:3.13-slim"
+}
+
+# distroless/python3: /usr/bin/python3.13 (its entrypoint) and the standard library, no pip.
+distroless_python_image() {
+  RUNTIME_HOOK='rm -rf "$RUNTIME_MOUNT/usr/lib/python3.13/ensurepip" "$RUNTIME_MOUNT/usr/lib/python3.13/venv"' \
+    distroless_runtime_image python3-debian13 library/python:3.13-slim-trixie '["/usr/bin/python3.13"]' /usr/bin/python3.13 /usr/lib/python3.13
+}
+
+# Java: Debian 13's OpenJDK 21 under eclipse-temurin:21-jdk's name.
+java_image() {
+  in_registry library/eclipse-temurin 21-jdk && return 0
+  say "image eclipse-temurin:21-jdk (a stand-in: Debian 13's openjdk-21-jdk-headless)"
+  builder_image library/eclipse-temurin 21-jdk java "$APT_INSTALL openjdk-21-jdk-headless >/dev/null && $APT_CLEAN" \
+    --env JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64 --cmd '["jshell"]'
+}
+
+# distroless/java21: the JVM and `java -jar` as its entrypoint.
+distroless_java_image() {
+  RUNTIME_HOOK='ln -sf /usr/lib/jvm/java-21-openjdk-amd64/bin/java "$RUNTIME_MOUNT/usr/bin/java"' \
+    distroless_runtime_image java21-debian13 library/eclipse-temurin:21-jdk '["/usr/bin/java", "-jar"]' /usr/lib/jvm/java-21-openjdk-amd64 /etc/java-21-openjdk
 }
 
 # gosu as the tianon/gosu image ships it (FROM scratch, the binary at /gosu), from Debian's
@@ -210,8 +359,8 @@ gosu_image() {
 # nginx, a `nginx` user 101:101, the master as root with `user nginx;` for the workers, the pid
 # file in /run, temporary files in /var/cache/nginx, the site in /usr/share/nginx/html on port 80.
 nginx_image() {
-  in_registry library/nginx 1.29 && return 0
-  say "image nginx:1.29 (a stand-in: Debian 13's nginx laid out like the official image)"
+  in_registry library/nginx 1.30 && return 0
+  say "image nginx:1.30 (a stand-in: Debian 13's nginx laid out like the official image)"
   local c
   c=$(buildah from -q "$REGISTRY/library/debian:trixie-slim")
   buildah run --isolation chroot --network host "$c" -- sh -c '
@@ -225,8 +374,8 @@ nginx_image() {
     echo "welcome" >/usr/share/nginx/html/index.html' \
     >"$IMAGES_HOME/logs/nginx.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/nginx.log" >&2; return 1; }
   buildah config --port 80 --stop-signal SIGQUIT --cmd '["nginx", "-g", "daemon off;"]' "$c"
-  buildah commit -q --rm "$c" "$REGISTRY/library/nginx:1.29" >/dev/null
-  push "$REGISTRY/library/nginx:1.29"
+  buildah commit -q --rm "$c" "$REGISTRY/library/nginx:1.30" >/dev/null
+  push "$REGISTRY/library/nginx:1.30"
 }
 
 # nginxinc/nginx-unprivileged, made from the nginx stand-in with the changes its Dockerfile
@@ -234,10 +383,10 @@ nginx_image() {
 # 8080, no `user` directive, the pid file and temporary files in /tmp, /etc/nginx and
 # /var/cache/nginx owned by uid 101, and USER 101.
 nginx_unprivileged_image() {
-  in_registry nginxinc/nginx-unprivileged 1.29 && return 0
-  say "image nginxinc/nginx-unprivileged:1.29 (a stand-in: the nginx stand-in changed as the real one is)"
+  in_registry nginxinc/nginx-unprivileged 1.30 && return 0
+  say "image nginxinc/nginx-unprivileged:1.30 (a stand-in: the nginx stand-in changed as the real one is)"
   local c
-  c=$(buildah from -q "$REGISTRY/library/nginx:1.29")
+  c=$(buildah from -q "$REGISTRY/library/nginx:1.30")
   buildah run --isolation chroot "$c" -- sh -c '
     sed -i "s,listen       80;,listen       8080;," /etc/nginx/conf.d/default.conf &&
     sed -i "/user  nginx;/d" /etc/nginx/nginx.conf &&
@@ -246,8 +395,8 @@ nginx_unprivileged_image() {
     chown -R 101:0 /var/cache/nginx /etc/nginx && chmod -R g+w /var/cache/nginx /etc/nginx' \
     >"$IMAGES_HOME/logs/nginx-unprivileged.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/nginx-unprivileged.log" >&2; return 1; }
   buildah config --port 8080 --user 101 "$c"
-  buildah commit -q --rm "$c" "$REGISTRY/nginxinc/nginx-unprivileged:1.29" >/dev/null
-  push "$REGISTRY/nginxinc/nginx-unprivileged:1.29"
+  buildah commit -q --rm "$c" "$REGISTRY/nginxinc/nginx-unprivileged:1.30" >/dev/null
+  push "$REGISTRY/nginxinc/nginx-unprivileged:1.30"
 }
 
 prepare_base_images() {
@@ -257,14 +406,25 @@ prepare_base_images() {
   debian_image
   golang_image
   distroless_static_image
+  distroless_cc_image
   gosu_image
   nginx_image
   nginx_unprivileged_image
+  rust_image
+  node_image
+  distroless_nodejs_image
+  python_image
+  distroless_python_image
+  java_image
+  distroless_java_image
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   prepare_base_images
-  for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot" "tianon/gosu 1.17" "library/nginx 1.29" "nginxinc/nginx-unprivileged 1.29"; do
+  for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot" "tianon/gosu 1.17" "library/nginx 1.30" "nginxinc/nginx-unprivileged 1.30" \
+    "distroless/cc-debian13 nonroot" "library/rust 1.91" "library/node 24" "distroless/nodejs24-debian13 nonroot" \
+    "library/python 3.13-slim-trixie" "library/python 3.13-slim" "distroless/python3-debian13 nonroot" \
+    "library/eclipse-temurin 21-jdk" "distroless/java21-debian13 nonroot"; do
     set -- $ref; echo "$1:$2 $(digest_of "$1" "$2")"
   done
 fi

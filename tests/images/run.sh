@@ -61,13 +61,13 @@ digest = "$(digest_of library/debian trixie-slim)"
 resolved-at = "2026-01-01T00:00:00Z"
 
 [[image]]
-reference = "docker.io/library/nginx:1.29"
-digest = "$(digest_of library/nginx 1.29)"
+reference = "docker.io/library/nginx:1.30"
+digest = "$(digest_of library/nginx 1.30)"
 resolved-at = "2026-01-01T00:00:00Z"
 
 [[image]]
-reference = "docker.io/nginxinc/nginx-unprivileged:1.29"
-digest = "$(digest_of nginxinc/nginx-unprivileged 1.29)"
+reference = "docker.io/nginxinc/nginx-unprivileged:1.30"
+digest = "$(digest_of nginxinc/nginx-unprivileged 1.30)"
 resolved-at = "2026-01-01T00:00:00Z"
 
 [[image]]
@@ -80,6 +80,14 @@ reference = "gcr.io/distroless/static-debian13:nonroot"
 digest = "$(digest_of distroless/static-debian13 nonroot)"
 resolved-at = "2026-01-01T00:00:00Z"
 LOCK
+  local ref
+  for ref in "library/rust 1.91" "library/node 24" "library/python 3.13-slim" "library/python 3.13-slim-trixie" \
+    "library/eclipse-temurin 21-jdk" "distroless/cc-debian13 nonroot" "distroless/nodejs24-debian13 nonroot" \
+    "distroless/python3-debian13 nonroot" "distroless/java21-debian13 nonroot"; do
+    set -- $ref
+    case $1 in distroless/*) ref=gcr.io/$1:$2 ;; *) ref=docker.io/$1:$2 ;; esac
+    printf '\n[[image]]\nreference = "%s"\ndigest = "%s"\nresolved-at = "2026-01-01T00:00:00Z"\n' "$ref" "$(digest_of "$1" "$2")"
+  done
 }
 
 # ------------------------------------------------------------ helpers
@@ -114,12 +122,16 @@ serve() { # image port -> "uid gid|body"
 
 # ------------------------------------------------------------ one app: build, rewrite, run, check
 port=18300
-test_app() { # name dockerfile-dir expect-shell(yes|no)
+test_app() { # name dockerfile-dir expect-shell(yes|no) [own: the directory holds the whole app]
   local app=$1 source=$2 expect_shell=$3 tag image listing setuid shells result ids body
   mkdir -p "$WORK/$app"
-  cp "$ROOT"/examples/go-web/{main.go,go.mod} "$WORK/$app/"
+  if [ "${4:-}" = own ]; then
+    printf 'Dockerfile*\ndfharden.lock\n*.txt\n' >"$WORK/$app/.dockerignore"
+  else
+    cp "$ROOT"/examples/go-web/{main.go,go.mod} "$WORK/$app/"
+    printf '*\n!go.mod\n!*.go\n!start.sh\n' >"$WORK/$app/.dockerignore"
+  fi
   cp -r "$source"/. "$WORK/$app/"
-  printf '*\n!go.mod\n!*.go\n!start.sh\n' >"$WORK/$app/.dockerignore"
   lock_file >"$WORK/$app/dfharden.lock"
   (cd "$WORK/$app" && "$DFHARDEN" fix Dockerfile >Dockerfile.hardened) || fail "$app: dfharden fix"
   echo "---- $app: rewritten Dockerfile"; cat "$WORK/$app/Dockerfile.hardened"; echo "----"
@@ -159,6 +171,18 @@ mkdir -p "$WORK/src-go-web" && cp "$ROOT/examples/go-web/Dockerfile" "$WORK/src-
 test_app go-web "$WORK/src-go-web" no
 grep -q "^FROM gcr.io/distroless/static-debian13:nonroot@sha256:" "$WORK/go-web/Dockerfile.hardened" \
   && pass "go-web: final stage moved to distroless" || fail "go-web: final stage not distroless"
+# One app per ecosystem, each built and run in its official image, each moved onto its
+# distroless image (no shell, uid 65532): Rust on cc, Node.js, Python (system site-packages and
+# a venv) and Java.
+for pair in rust-cc:cc-debian13 node:nodejs24-debian13 python-site:python3-debian13 python-venv:python3-debian13 java:java21-debian13; do
+  app=${pair%%:*} final=${pair#*:}
+  mkdir -p "$WORK/src-$app" && cp -r "$ROOT/tests/images/$app"/. "$WORK/src-$app/"
+  case $app in python-*) python3 "$ROOT/tests/images/wheel/make_wheel.py" "$WORK/src-$app" ;; esac
+  test_app "$app" "$WORK/src-$app" no own
+  grep -q "^FROM gcr.io/distroless/$final:nonroot@sha256:" "$WORK/$app/Dockerfile.hardened" \
+    && pass "$app: final stage moved to distroless/$final" || fail "$app: final stage not distroless/$final"
+done
+
 # A shell-script entrypoint on Debian: hardened in place.
 test_app in-place "$ROOT/tests/images/in-place" yes
 grep -q "^FROM debian:trixie-slim@sha256:" "$WORK/in-place/Dockerfile.hardened" \
@@ -223,7 +247,7 @@ app=nginx-site
 mkdir -p "$WORK/$app" && cp -r "$ROOT/tests/images/$app"/. "$WORK/$app/" && lock_file >"$WORK/$app/dfharden.lock"
 (cd "$WORK/$app" && "$DFHARDEN" fix --explain Dockerfile >Dockerfile.hardened 2>explain.txt) || fail "$app: dfharden fix"
 echo "---- $app: rewritten Dockerfile"; cat "$WORK/$app/Dockerfile.hardened"; echo "----"
-grep -q '^FROM nginxinc/nginx-unprivileged:1.29@sha256:' "$WORK/$app/Dockerfile.hardened" \
+grep -q '^FROM nginxinc/nginx-unprivileged:1.30@sha256:' "$WORK/$app/Dockerfile.hardened" \
   && pass "$app: moved to nginxinc/nginx-unprivileged, pinned" || fail "$app: not moved to the unprivileged image"
 grep -q '^EXPOSE 8080' "$WORK/$app/Dockerfile.hardened" && pass "$app: EXPOSE 80 became 8080" || fail "$app: EXPOSE not moved to 8080"
 grep -qi '^USER' "$WORK/$app/Dockerfile.hardened" && fail "$app: a USER line was added" || pass "$app: no USER line (the image has USER 101)"

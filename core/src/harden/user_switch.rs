@@ -60,7 +60,7 @@ fn low_ports(ctx: &Context<'_>, stage: usize) -> Vec<(u16, String)> {
             (Keyword::Env, Arguments::Pairs(pairs)) => {
                 for pair in pairs {
                     let value = values.expand(&crate::model::unquote(&pair.value.text));
-                    if pair.key.text.to_ascii_uppercase().ends_with("PORT") {
+                    if names_own_port(&pair.key.text) {
                         if let Some(port) = low_port(&value) {
                             push(&mut low, port, format!("`ENV {}={value}`", pair.key.text));
                         }
@@ -88,6 +88,18 @@ pub fn unbindable_low_ports(ctx: &Context<'_>, stage: usize) -> Vec<(u16, String
         return Vec::new();
     }
     low_ports(ctx, stage)
+}
+
+/// Whether a variable names the port the app itself listens on (`PORT`, `SERVER_PORT`,
+/// `ROCKET_PORT`), not one it connects to (`SMTP_PORT`, `DB_PORT`, `REDIS_PORT`).
+fn names_own_port(key: &str) -> bool {
+    const SERVICES: &[&str] = &[
+        "SMTP", "MAIL", "IMAP", "POP", "LDAP", "DB", "DATABASE", "POSTGRES", "PG", "MYSQL", "MARIADB", "REDIS",
+        "MONGO", "AMQP", "RABBIT", "KAFKA", "ELASTIC", "UPSTREAM", "REMOTE", "S3",
+        "MINIO", "DNS", "SSH", "SMB", "NFS", "FTP",
+    ];
+    let key = key.to_ascii_uppercase();
+    key.ends_with("PORT") && !key.split(['_', '-', '.']).any(|part| SERVICES.contains(&part))
 }
 
 fn push(low: &mut Vec<(u16, String)>, port: u16, source: String) {
@@ -210,4 +222,32 @@ pub fn blocker(ctx: &Context<'_>, stage: usize) -> Option<String> {
         ));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_ports_and_ports_of_other_services() {
+        for own in ["PORT", "SERVER_PORT", "ROCKET_PORT", "GOTIFY_SERVER_PORT", "http_port", "LISTEN_PORT"] {
+            assert!(names_own_port(own), "{own}");
+        }
+        for other in ["SMTP_PORT", "MAIL_PORT", "DB_PORT", "REDIS_PORT", "LDAP_PORT", "PORTAL", "UPSTREAM_PORT"] {
+            assert!(!names_own_port(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn expands_build_arguments() {
+        let mut values = Variables::default();
+        values.set("EXPOSE", "80".into());
+        assert_eq!(values.expand("$EXPOSE"), "80");
+        assert_eq!(values.expand("${EXPOSE}/tcp"), "80/tcp");
+        assert_eq!(values.expand("$EXPOSED"), "$EXPOSED");
+        assert_eq!(values.expand("8080"), "8080");
+        assert_eq!(low_port("80/tcp"), Some(80));
+        assert_eq!(low_port("8080"), None);
+        assert_eq!(low_port("0"), None);
+    }
 }

@@ -221,6 +221,10 @@ impl SettingsResolver {
         if let Some(registries) = &args.trusted_registries {
             settings.trusted_registries = registries.clone();
         }
+        let problems = settings.problems();
+        if !problems.is_empty() {
+            anyhow::bail!("invalid settings: {}", problems.join("; "));
+        }
         if let Some(lock) = lock_path.as_ref().filter(|p| p.exists()) {
             settings.digests = LockFile::read(lock)?.digest_table();
         } else {

@@ -270,3 +270,28 @@ fn completions_and_man_page_come_from_the_definitions() {
     let r = run(dir.path(), &["generate", "man"], None);
     assert!(r.stdout.starts_with(".ie") || r.stdout.contains(".TH dfharden"), "{}", &r.stdout[..200.min(r.stdout.len())]);
 }
+
+/// Settings that cannot be used stop the run with exit 2 and a message naming the setting,
+/// and leave the file as it was: a root uid, a user name that would carry shell syntax into
+/// `RUN useradd`, a `--select` that matches no rule (which would silently check nothing).
+#[test]
+fn invalid_settings_exit_2_and_write_nothing() {
+    let dir = project(&[("Dockerfile", ALPINE)]);
+    for (args, says) in [
+        (&["fix", "--uid", "0", "Dockerfile"][..], "uid 0 is root"),
+        (&["fix", "--user", "x; curl e|sh", "Dockerfile"][..], "user name `x; curl e|sh` is not a portable user name"),
+        (&["fix", "--user", "Admin", "Dockerfile"][..], "is not a portable user name"),
+        (&["check", "--select", "DH999", "Dockerfile"][..], "select `DH999` matches no rule"),
+    ] {
+        let r = run(dir.path(), args, None);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert_eq!(std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), ALPINE, "{args:?} wrote the file");
+    }
+    // The same in dfharden.toml.
+    std::fs::write(dir.path().join("dfharden.toml"), "[user]\nname = \"root;id\"\nuid = 1000\n").unwrap();
+    let r = run(dir.path(), &["fix", "Dockerfile"], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("user name `root;id`"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), ALPINE);
+}

@@ -30,6 +30,32 @@ pub struct UserSettings {
     pub force: bool,
 }
 
+/// A user name the rewrite can write into `useradd`/`adduser` and `USER` without quoting: the
+/// portable form (`[a-z_][a-z0-9_-]*`, at most 32 characters), so a name can never carry shell
+/// syntax into a `RUN` line.
+pub fn valid_user_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && name.len() <= 32
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+impl UserSettings {
+    /// Why this account cannot be written into a Dockerfile, naming the setting.
+    pub fn problem(&self) -> Option<String> {
+        if !valid_user_name(&self.name) {
+            return Some(format!(
+                "user name `{}` is not a portable user name (lower-case letters, digits, `_` and `-`, starting with a letter or `_`, at most 32 characters)",
+                self.name
+            ));
+        }
+        if self.uid == 0 {
+            return Some("uid 0 is root: choose a uid from 1 to 4294967295 (65532 is the distroless images' nonroot)".into());
+        }
+        None
+    }
+}
+
 impl Default for UserSettings {
     /// `nonroot`, uid/gid 65532: the account distroless and Chainguard images ship, so the same
     /// identity works whether the final stage is distroless or hardened in place.
@@ -132,6 +158,20 @@ impl Settings {
             return rule.status == crate::rules::Status::Stable;
         }
         self.select.iter().any(|s| selector_matches(s, rule))
+    }
+
+    /// What in these settings cannot be used, each naming the setting: an account that is not
+    /// a safe, non-root user, and `select` entries that match no rule (which would silently
+    /// run nothing). Unknown `ignore` entries are allowed: a file may ignore another tool's
+    /// codes that dfharden does not have.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems: Vec<String> = self.user.problem().into_iter().collect();
+        for selector in &self.select {
+            if !crate::rules::ALL_RULES.iter().any(|r| selector_matches(selector, r.meta)) {
+                problems.push(format!("select `{selector}` matches no rule (`dfharden rules` lists them)"));
+            }
+        }
+        problems
     }
 
     /// Selectors that match no rule: worth telling the user about.

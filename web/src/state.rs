@@ -51,13 +51,7 @@ impl Default for Form {
     }
 }
 
-/// A user name the rewrite can write into `useradd`/`adduser` and `USER` without quoting.
-pub fn valid_user_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
-        && name.len() <= 32
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-}
+pub use dfharden_core::settings::valid_user_name;
 
 impl Form {
     /// The core settings this form stands for, and what in it could not be used. The default

@@ -59,12 +59,16 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         if add.keyword != Keyword::Add || add.flags.iter().any(|f| matches!(f.name(), "checksum" | "keep-git-dir")) {
             continue;
         }
-        let sources: Vec<&str> = match &add.arguments {
-            Arguments::List(words) | Arguments::Exec(words) if words.len() >= 2 => {
-                words[..words.len() - 1].iter().map(|w| w.text.as_str()).collect()
-            }
+        // Docker removes quotes from each word before it reads the source (`ADD "https://..."`
+        // downloads, `ADD "app.tgz"` unpacks): read them as Docker does.
+        let sources: Vec<String> = match &add.arguments {
+            Arguments::List(words) => words[..words.len().saturating_sub(1)].iter().map(|w| crate::model::unquote(&w.text)).collect(),
+            Arguments::Exec(words) => words[..words.len().saturating_sub(1)].iter().map(|w| w.text.to_string()).collect(),
             _ => continue,
         };
+        if sources.is_empty() {
+            continue;
+        }
         let from_heredoc = |s: &str| s.starts_with("<<");
         if sources.iter().any(|s| is_url(s)) {
             continue;

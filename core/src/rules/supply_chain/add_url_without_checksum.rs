@@ -97,7 +97,9 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             continue;
         }
         for source in copy_sources(add) {
-            let url = source.text.as_str();
+            // Quotes are removed before Docker reads the source.
+            let unquoted = crate::model::unquote(&source.text);
+            let url = unquoted.as_str();
             let message = match remote(url) {
                 None => continue,
                 Some(Remote::Http { plain }) => format!(

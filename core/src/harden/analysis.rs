@@ -459,11 +459,15 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
         Err(reason) => return decline(None, reason),
     };
     let workdir = final_workdir(ctx, stage);
-    if start.argv[0].rsplit('/').next() == Some("java") && !runs.is_empty() {
-        return decline(Some(Ecosystem::Java), "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
-    }
     if start.argv[0].rsplit('/').next() == Some("java") {
-        return rebase_java(ctx, stage, &start, workdir.as_deref(), user);
+        // Only DH103's strip step may go with a JVM final stage (distroless has no setuid files).
+        if runs.iter().any(|&index| !is_strip_step(ctx, index)) {
+            return decline(Some(Ecosystem::Java), "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
+        }
+        return match rebase_java(ctx, stage, &start, workdir.as_deref(), user) {
+            Decision::Rebase(plan) => Decision::Rebase(RebasePlan { dropped: runs, ..plan }),
+            other => other,
+        };
     }
     // Which COPY --from brought the program?
     let program = &start.argv[0];
@@ -562,7 +566,7 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
             }
         }
         Some(other) => {
-            return decline(Some(other), format!("the final stage runs a {} app copied from another stage; only compiled binaries are moved onto a new base", other.name()));
+            return decline(Some(other), format!("the final stage runs a {} app copied from another stage, not a binary or `java -jar`; only those are moved onto a new base", other.name()));
         }
         None => {
             return decline(None, format!("`{built_path}` comes from stage {} without a known build command, so whether it needs a C library is not known", built.name.clone().unwrap_or_else(|| built.index.to_string())));
@@ -605,10 +609,7 @@ fn only_provisions(ctx: &Context<'_>, index: usize) -> bool {
                         }),
                         "update-ca-certificates" | "groupadd" | "useradd" | "addgroup" | "adduser" | "true" => true,
                         // DH103's strip step: a distroless image has no setuid files to strip.
-                        "find" => {
-                            let words: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
-                            words.contains(&"/6000") && words.windows(2).any(|w| w == ["chmod", "a-s"])
-                        }
+                        "find" => is_strip_step(ctx, index),
                         "rm" => command.args().iter().all(|w| {
                             w.text.starts_with('-')
                                 || ["/var/lib/apt/lists", "/var/cache/apk", "/var/cache/apt", "/tmp/"].iter().any(|d| w.text.starts_with(d))
@@ -616,6 +617,22 @@ fn only_provisions(ctx: &Context<'_>, index: usize) -> bool {
                         _ => false,
                     }
                 })
+        })
+}
+
+/// Whether the RUN at `index` is only DH103's step that strips setuid and setgid bits.
+fn is_strip_step(ctx: &Context<'_>, index: usize) -> bool {
+    let scripts = &ctx.scripts[index];
+    !scripts.is_empty()
+        && scripts.iter().all(|script| {
+            script.commands.iter().all(|command| match command.program() {
+                Some("find") => {
+                    let words: Vec<&str> = command.args().iter().map(|w| w.text.as_str()).collect();
+                    words.contains(&"/6000") && words.windows(2).any(|w| w == ["chmod", "a-s"])
+                }
+                Some("true") => true,
+                _ => false,
+            })
         })
 }
 

@@ -24,13 +24,20 @@ pub fn volumes(ctx: &Context<'_>, stage: usize) -> Vec<String> {
             for word in words {
                 let path = word.text.trim_matches('"');
                 let plain = path.starts_with('/') && path.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c));
-                if plain && !out.iter().any(|p| p == path) {
+                if plain && !is_scratch(path) && !out.iter().any(|p| p == path) {
                     out.push(path.to_string());
                 }
             }
         }
     }
     out
+}
+
+/// Scratch space every user may write (`/tmp` is mode 1777): a volume there keeps no state a
+/// new user would lose.
+fn is_scratch(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    ["/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm"].iter().any(|dir| path == *dir || path.starts_with(&format!("{dir}/")))
 }
 
 /// The ports below 1024 the image says its app listens on, each with where it says so:
@@ -117,12 +124,11 @@ fn low_port(text: &str) -> Option<u16> {
 /// Build arguments' defaults and `ENV` values in order, for `$NAME` and `${NAME}` alone or at
 /// the start of a word (all `EXPOSE` and port variables need).
 #[derive(Default)]
-struct Variables(Vec<(String, String)>);
+struct Variables(std::collections::HashMap<String, String>);
 
 impl Variables {
     fn set(&mut self, name: &str, value: String) {
-        self.0.retain(|(n, _)| n != name);
-        self.0.push((name.to_string(), value));
+        self.0.insert(name.to_string(), value);
     }
 
     fn expand(&self, text: &str) -> String {
@@ -137,8 +143,8 @@ impl Variables {
                 (&rest[..end], &rest[end..])
             }
         };
-        match self.0.iter().rev().find(|(n, _)| n == name) {
-            Some((_, value)) => format!("{value}{tail}"),
+        match self.0.get(name) {
+            Some(value) => format!("{value}{tail}"),
             None => text.to_string(),
         }
     }
@@ -176,6 +182,20 @@ fn data_directories(ctx: &Context<'_>, stage: usize) -> Vec<String> {
         .map(|a| a.trim_end_matches('/'))
         .filter(|a| a.len() > 1 && a.starts_with('/'))
         .collect();
+    // Directories variables point the app at (`ENV XDG_DATA_HOME=/data`, `DATA_DIR=/srv/data`).
+    let mut named: Vec<String> = named.into_iter().map(str::to_string).collect();
+    for index in chain_instructions(ctx.model, stage) {
+        let instruction = ctx.model.instructions[index];
+        if let (Keyword::Env, Arguments::Pairs(pairs)) = (instruction.keyword, &instruction.arguments) {
+            for pair in pairs {
+                let value = crate::model::unquote(&pair.value.text);
+                let value = value.trim_end_matches('/');
+                if names_data(&pair.key.text) && value.len() > 1 && value.starts_with('/') && !value.contains(['$', ':', ' ']) {
+                    named.push(value.to_string());
+                }
+            }
+        }
+    }
     let mut made = Vec::new();
     let mut handed = Vec::new();
     for command in chain_commands(ctx, stage) {
@@ -186,11 +206,24 @@ fn data_directories(ctx: &Context<'_>, stage: usize) -> Vec<String> {
             _ => {}
         }
     }
-    named
-        .into_iter()
-        .filter(|dir| made.iter().any(|m| m == dir) && !handed.iter().any(|h| h == dir))
-        .map(str::to_string)
-        .collect()
+    // Made by the image: the directory itself or something in it (`mkdir -p /data/caddy`).
+    let inside = |path: &str, dir: &str| path == dir || path.starts_with(&format!("{dir}/"));
+    let mut out: Vec<String> = Vec::new();
+    for dir in named {
+        if made.iter().any(|m| inside(m, &dir)) && !handed.iter().any(|h| inside(&dir, h)) && !is_scratch(&dir) && !out.contains(&dir) {
+            out.push(dir);
+        }
+    }
+    out
+}
+
+/// Whether a variable names where the app keeps its data or state (`XDG_DATA_HOME`,
+/// `DATA_DIR`, `APP_STATE_PATH`, `STORAGE_PATH`), not a cache or a program's home.
+fn names_data(key: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    let parts: Vec<&str> = key.split(['_', '-', '.']).collect();
+    parts.iter().any(|p| matches!(*p, "DATA" | "STATE" | "STORAGE" | "DATASTORE" | "DB" | "CONFIG"))
+        && !parts.iter().any(|p| matches!(*p, "CACHE" | "RUNTIME" | "TMP" | "TEMP"))
 }
 
 /// Why a `USER` must not be added to stage `stage` by default, though its start needs no root;
@@ -209,15 +242,16 @@ pub fn blocker(ctx: &Context<'_>, stage: usize) -> Option<String> {
     if !ports.is_empty() {
         let (numbers, sources): (Vec<String>, Vec<String>) = ports.into_iter().map(|(p, s)| (p.to_string(), s)).unzip();
         return Some(format!(
-            "the app listens on port {} ({}): without root, only Docker lets a process bind a port below 1024 (Kubernetes and most other runtimes do not). Make it listen above 1023 and publish the old port to the new one, {then}",
+            "the app listens on port {} ({}): without root, a process may bind a port below 1024 under Docker and containerd 2.0 or later, but not under CRI-O (OpenShift) or older containerd. Make it listen above 1023 and publish the old port to the new one, {then}",
             numbers.join(", "),
             sources.join(", ")
         ));
     }
     let data = data_directories(ctx, stage);
     if !data.is_empty() {
+        let (it, them) = if data.len() == 1 { ("that directory", "it") } else { ("those directories", "them") };
         return Some(format!(
-            "the start command names `{}`, a directory the image creates as root where the app keeps its data: containers that already run it have files there that a new user could not write. Give that directory (and any volume mounted on it) to uid {uid}, {then}",
+            "the app keeps its data in `{}` (named by its start command or an ENV variable), which the image creates as root: containers that already run it have files there that a new user could not write. Give {it} (and any volume mounted on {them}) to uid {uid}, {then}",
             data.join("`, `")
         ));
     }

@@ -41,9 +41,10 @@ rule! {
     ///
     /// ## Fix safety
     /// Unsafe: the application then runs without root, so it can no longer bind ports below
-    /// 1024 (Docker lets unprivileged processes bind them inside containers, Kubernetes and
-    /// other runtimes do not) or write files owned by root. The fix reuses a user the image already has (`node`, `www-data`,
-    /// distroless `nonroot`) or that the Dockerfile creates; otherwise it creates a system user
+    /// 1024 (Docker and containerd 2.0+ let unprivileged processes bind them inside
+    /// containers, CRI-O and older containerd do not) or write files owned by root. The fix
+    /// reuses a user the image already has (`node`, `www-data`, distroless `nonroot`) or that
+    /// the Dockerfile creates; otherwise it creates a system user
     /// with the distribution's own tools (`useradd` on Debian, Ubuntu and Red Hat images,
     /// `adduser` on Alpine). The `USER` it writes is numeric (`uid:gid`), so that Kubernetes'
     /// `runAsNonRoot` can verify it; only a user the Dockerfile creates without a fixed uid is
@@ -308,13 +309,18 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                 (Some(format!("; no USER is added, because the official `{}` image {how}: {}", image.name, image.advice)), false)
             }
         }
-        StartUser::Unseen { what } => (
-            Some(format!(
-                "; no USER is added, because {what}. Check that the image needs no root to start, then add `USER {0}:{0}` after its last build step, or run `dfharden fix --force-user`",
-                ctx.settings.user.uid
-            )),
-            false,
-        ),
+        // What the start cannot show is not the only thing to check: state or a low port
+        // would stop a switched image too, and the advice must not say "just add USER".
+        StartUser::Unseen { what } => match user_switch::blocker(ctx, stage.index) {
+            Some(blocker) => (Some(format!("; no USER is added, because {what}; and {blocker}")), false),
+            None => (
+                Some(format!(
+                    "; no USER is added, because {what}. Check that the image needs no root to start, then add `USER {0}:{0}` after its last build step, or run `dfharden fix --force-user`",
+                    ctx.settings.user.uid
+                )),
+                false,
+            ),
+        },
     };
     let mut finding = ctx.finding(&FinalStageRunsAsRoot::META, range, message);
     if fixable || ctx.settings.user.force {
@@ -323,9 +329,9 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             let low = unbindable_low_ports(ctx, stage.index);
             if !low.is_empty() {
                 let ports = low.iter().map(|(p, _)| p.to_string()).collect::<Vec<_>>().join(", ");
-                fix.title.push_str(&format!(" (port {ports}: without root only Docker lets it bind)"));
+                fix.title.push_str(&format!(" (port {ports}: without root only Docker and containerd 2.0+ let it bind)"));
                 finding.message.push_str(&format!(
-                    " (it exposes port {ports}: as a non-root user the app can bind it under Docker, which lets unprivileged processes bind low ports in containers, but not under Kubernetes or other runtimes; listen on a port above 1023, or grant NET_BIND_SERVICE)"
+                    " (it exposes port {ports}: as a non-root user the app can bind it under Docker and containerd 2.0 or later, which let unprivileged processes bind low ports in containers, but not under CRI-O or older containerd; listen on a port above 1023, or grant NET_BIND_SERVICE)"
                 ));
             }
         }

@@ -83,6 +83,19 @@ ensure_oracle_venv() {
   fi
 }
 
+# The tools integrations/test.sh drives (pre-commit, check-jsonschema, shellcheck), in a venv
+# under target/ (ignored); reinstalled when integrations/requirements.txt changes.
+ensure_integrations_venv() {
+  local venv=$ROOT/target/integrations/venv want
+  want=$(sha256sum "$ROOT/integrations/requirements.txt" | cut -d' ' -f1)
+  if [ ! -x "$venv/bin/pre-commit" ] || [ "$(cat "$venv/.requirements-sha" 2>/dev/null)" != "$want" ]; then
+    log "python venv for the integration tests (pre-commit, check-jsonschema, shellcheck)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/integrations/requirements.txt"
+    echo "$want" >"$venv/.requirements-sha"
+  fi
+}
+
 # The web page's release build into dist/.
 build_web() {
   log "trunk build (release, web profile)"

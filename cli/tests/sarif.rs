@@ -55,3 +55,43 @@ fn a_broken_log_is_rejected_by_the_same_validation() {
     let broken = serde_json::json!({ "version": "2.1.0", "runs": [{ "results": [] }] });
     assert!(validator.iter_errors(&broken).next().is_some());
 }
+
+fn artifact_locations(dir: &std::path::Path, path: &str) -> Vec<serde_json::Value> {
+    let output = Command::cargo_bin("dfharden")
+        .unwrap()
+        .current_dir(dir)
+        .args(["check", "--output-format", "sarif", path])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    results.iter().map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"].clone()).collect()
+}
+
+#[test]
+fn uris_are_relative_to_the_repository_root_or_absolute_file_uris() {
+    // Code scanning resolves `%SRCROOT%` to the repository root, whatever directory ran the check.
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+    std::fs::create_dir_all(repo.path().join("my svc")).unwrap();
+    std::fs::write(repo.path().join("my svc/Dockerfile"), "FROM ubuntu:latest\nCMD [\"true\"]\n").unwrap();
+    let locations = artifact_locations(&repo.path().join("my svc"), "Dockerfile");
+    assert!(!locations.is_empty());
+    for location in &locations {
+        assert_eq!(location["uri"], "my%20svc/Dockerfile");
+        assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    }
+
+    // Outside any repository and the current directory, a relative URI would point nowhere.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("Dockerfile"), "FROM ubuntu:latest\nCMD [\"true\"]\n").unwrap();
+    let absolute = elsewhere.path().join("Dockerfile");
+    let locations = artifact_locations(other.path(), absolute.to_str().unwrap());
+    assert!(!locations.is_empty());
+    for location in &locations {
+        assert_eq!(location["uri"].as_str().unwrap(), format!("file://{}", absolute.display()));
+        assert!(location.get("uriBaseId").is_none(), "{location}");
+    }
+}

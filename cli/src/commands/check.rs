@@ -15,11 +15,13 @@ use crate::args::{CheckArgs, OutputFormat};
 use crate::config::SettingsResolver;
 use crate::discover::discover;
 use crate::input::read_target;
-use crate::paths::display_path;
+use crate::paths::{display_path, patch_path};
 use crate::Outcome;
 
 struct Checked {
     name: String,
+    /// The path relative to the repository root, which code scanning takes as `%SRCROOT%`.
+    uri: String,
     text: String,
     report: Report,
 }
@@ -39,6 +41,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         );
         let report = check(&source.text, &settings);
         Ok(Checked {
+            uri: match &source.path {
+                Some(path) => patch_path(path),
+                None => display_path(&source.name),
+            },
             name: display_path(&source.name),
             text: source.text,
             report,
@@ -122,7 +128,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             let inputs: Vec<SarifInput> = checked
                 .iter()
                 .map(|c| SarifInput {
-                    path: sarif_uri(&c.name),
+                    path: &c.uri,
                     text: &c.text,
                     findings: &c.report.findings,
                 })
@@ -140,11 +146,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
-}
-
-/// SARIF wants relative URIs with forward slashes.
-fn sarif_uri(name: &str) -> &str {
-    name.strip_prefix("./").unwrap_or(name)
 }
 
 /// Counts for the closing line of the text output.

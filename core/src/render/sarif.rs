@@ -113,7 +113,38 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+impl ArtifactLocation {
+    /// A relative path is a URI reference against `%SRCROOT%` (the repository root, for code
+    /// scanning); an absolute one cannot be, so it becomes a `file:` URI with no base.
+    fn of(path: &str) -> Self {
+        let path = path.replace('\\', "/");
+        let bytes = path.as_bytes();
+        let drive = bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+        if path.starts_with('/') {
+            ArtifactLocation { uri: format!("file://{}", percent_encode(&path)), uri_base_id: None }
+        } else if drive {
+            ArtifactLocation { uri: format!("file:///{}", percent_encode(&path)), uri_base_id: None }
+        } else {
+            ArtifactLocation { uri: percent_encode(&path), uri_base_id: Some("%SRCROOT%") }
+        }
+    }
+}
+
+/// Percent-encodes what may not appear in a URI path (RFC 3986 `pchar` and `/` stay).
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -203,7 +234,7 @@ pub fn sarif_log(rules: &[&Rule], files: &[SarifInput<'_>]) -> SarifLog {
     let mut results = Vec::new();
     for file in files {
         let index = LineIndex::new(file.text);
-        let artifact = ArtifactLocation { uri: file.path.to_string(), uri_base_id: "%SRCROOT%" };
+        let artifact = ArtifactLocation::of(file.path);
         for finding in file.findings {
             let rule_index = rules.iter().position(|r| r.meta.code == finding.code).unwrap_or(0);
             let location = Location::of(file.text, &index, finding.range);
@@ -254,5 +285,28 @@ pub fn sarif_log(rules: &[&Rule], files: &[SarifInput<'_>]) -> SarifLog {
             results,
             column_kind: "unicodeCodePoints",
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ArtifactLocation;
+
+    fn uri(path: &str) -> (String, Option<&'static str>) {
+        let location = ArtifactLocation::of(path);
+        (location.uri, location.uri_base_id)
+    }
+
+    #[test]
+    fn relative_paths_are_against_the_source_root() {
+        assert_eq!(uri("app/Dockerfile"), ("app/Dockerfile".into(), Some("%SRCROOT%")));
+        assert_eq!(uri("my app/Dockerfile"), ("my%20app/Dockerfile".into(), Some("%SRCROOT%")));
+    }
+
+    #[test]
+    fn absolute_paths_become_file_uris_without_a_base() {
+        assert_eq!(uri("/tmp/x/Dockerfile"), ("file:///tmp/x/Dockerfile".into(), None));
+        assert_eq!(uri("C:\\src\\Dockerfile"), ("file:///C:/src/Dockerfile".into(), None));
+        assert_eq!(uri("/tmp/100%/Dockerfile"), ("file:///tmp/100%25/Dockerfile".into(), None));
     }
 }

@@ -245,6 +245,9 @@ pub struct Ended {
     pub release: String,
     /// `None`: a rolling tag (`alpine:edge`), which is never a supported release.
     pub end_of_life: Option<Date>,
+    /// The release is older than every one listed: it ended before `end_of_life`, the end of
+    /// the oldest listed release, on a day the data does not hold.
+    pub ended_before: bool,
     /// What to move to, in words.
     pub successor: String,
     /// The edit to the written reference when the move is mechanical (the same language
@@ -272,6 +275,7 @@ pub fn ended(image: &ImageRef, today: Date) -> Vec<Ended> {
             product: Alpine,
             release: "Alpine edge".into(),
             end_of_life: None,
+            ended_before: false,
             successor: format!(
                 "a numbered Alpine release ({})",
                 one_of(&supported(Alpine, today))
@@ -284,6 +288,7 @@ pub fn ended(image: &ImageRef, today: Date) -> Vec<Ended> {
             product: Java,
             release: "the `openjdk` image".into(),
             end_of_life: Some(OPENJDK_IMAGE_DEPRECATED),
+            ended_before: false,
             successor: "`eclipse-temurin` (or `amazoncorretto`, `sapmachine`, `ibm-semeru-runtimes`) of the same Java version".into(),
             replacement: None,
         });
@@ -313,6 +318,8 @@ fn is_rolling(image: &ImageRef) -> bool {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Matched {
     Image,
+    /// The image's version, older than every release listed (the oldest is returned).
+    OlderThanListed,
     /// The code name or `alpineX.Y` in the tag, at this byte range of the tag.
     TagPart(usize, usize),
 }
@@ -373,8 +380,8 @@ fn releases_of(image: &ImageRef) -> Vec<(&'static Release, Matched)> {
         _ => None,
     };
     if let Some(product) = product {
-        if let Some(release) = version_release(product, &tag) {
-            out.push((release, Matched::Image));
+        if let Some((release, older)) = version_release(product, &tag) {
+            out.push((release, if older { Matched::OlderThanListed } else { Matched::Image }));
         }
     }
     // The distribution under a language image, named in its tag.
@@ -437,22 +444,22 @@ fn distroless_release(family: &str) -> Option<&'static Release> {
 }
 
 /// The release a version tag names (`3.8-slim` → Python 3.8), or, for a version older than
-/// every release listed, the oldest one (it ended earlier still).
-fn version_release(product: Product, tag: &str) -> Option<&'static Release> {
+/// every release listed, the oldest one (it ended earlier still) and `true`.
+fn version_release(product: Product, tag: &str) -> Option<(&'static Release, bool)> {
     if let Some(release) = RELEASES.iter().find(|r| {
         r.product == product
             && r.codename
                 .is_some_and(|c| tag == c || tag.starts_with(&format!("{c}-")))
     }) {
-        return Some(release);
+        return Some((release, false));
     }
     let version = leading_version(tag, product)?;
     if let Some(release) = find(product, &version) {
-        return Some(release);
+        return Some((release, false));
     }
     // Older than anything listed: it ended before the oldest entry did.
     let oldest = RELEASES.iter().find(|r| r.product == product)?;
-    (compare_versions(&version, oldest.version) == std::cmp::Ordering::Less).then_some(oldest)
+    (compare_versions(&version, oldest.version) == std::cmp::Ordering::Less).then_some((oldest, true))
 }
 
 /// The version a tag starts with, to the precision the product's releases use: one number
@@ -547,10 +554,18 @@ fn describe(image: &ImageRef, release: &'static Release, matched: Matched, today
         product if versions.is_empty() => format!("a supported {} release", product.name()),
         product => format!("{} {}", product.name(), one_of(&versions)),
     };
+    // An older version than the data lists is named as written, not as the oldest listed.
+    let written = (matched == Matched::OlderThanListed)
+        .then(|| leading_version(&image.tag.as_deref().unwrap_or_default().to_ascii_lowercase(), release.product))
+        .flatten();
     Ended {
         product: release.product,
-        release: release_name(release),
+        release: match &written {
+            Some(version) => format!("{} {version}", release.product.name()),
+            None => release_name(release),
+        },
         end_of_life: Some(release.end_of_life),
+        ended_before: written.is_some(),
         successor,
         replacement: replacement(image, release, matched, today),
     }
@@ -650,9 +665,13 @@ mod tests {
         assert_eq!(names("alpine:edge"), ["Alpine edge"]);
         assert_eq!(
             names("golang:1.19"),
-            ["Go 1.20"],
-            "older than the oldest listed release: it ended before that one"
+            ["Go 1.19"],
+            "older than the oldest listed release: named as written"
         );
+        let older = ended_of("golang:1.18-alpine");
+        assert!(older[0].ended_before);
+        assert_eq!(older[0].end_of_life, Some(Date::ymd(2024, 2, 6)), "the end of Go 1.20, the oldest listed");
+        assert!(!ended_of("golang:1.20")[0].ended_before);
         assert_eq!(names("golang:1.25-bookworm"), ["Go 1.25"]);
         assert_eq!(names("python:3.10"), ["Python 3.10"]);
         assert_eq!(names("openjdk:17-jdk-slim"), ["the `openjdk` image"]);
@@ -718,8 +737,8 @@ mod tests {
         assert_eq!(names("nginx:1.29.3"), ["nginx 1.29"]);
         assert_eq!(
             names("nginx:1.9"),
-            ["nginx 1.10"],
-            "older than the oldest listed branch: it ended before that one"
+            ["nginx 1.9"],
+            "older than the oldest listed branch: named as written, ended before 1.10 did"
         );
         assert_eq!(
             names("nginxinc/nginx-unprivileged:1.26-alpine"),

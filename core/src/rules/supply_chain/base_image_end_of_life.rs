@@ -77,6 +77,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
 
 fn message(reference: &str, end: &Ended) -> String {
     let when = match end.end_of_life {
+        Some(date) if end.ended_before => format!("reached its end of life before {date}"),
         Some(date) => format!("reached its end of life on {date}"),
         None => "is a rolling tag that is never a supported release".to_string(),
     };

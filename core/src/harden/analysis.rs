@@ -251,6 +251,12 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
         .to_ascii_lowercase();
     let commands = stage_commands(ctx, stage);
     let ecosystem = detect(repo, &image.repository, &commands);
+    if let Some(server) = server_image(image).filter(|_| ecosystem.is_none()) {
+        return decline(
+            None,
+            format!("the image is `{server}` itself, started by the image's own entrypoint and CMD, and no distroless image ships {server}"),
+        );
+    }
     if ecosystem.is_none() && copies_from_stages(ctx, stage) {
         return match rebase(ctx, stage) {
             Decision::Rebase(plan) => match user_switch_blocked(ctx, stage) {
@@ -899,6 +905,15 @@ fn detect(repo: &str, repository: &str, commands: &[StageCommand]) -> Option<Eco
         return Some(Ecosystem::Python);
     }
     None
+}
+
+/// The server an official image is (nginx, postgres, php...), which a stage that builds
+/// nothing of its own configures and serves with; NGINX's unprivileged build counts too.
+fn server_image(image: &crate::model::ImageRef) -> Option<&'static str> {
+    if image.registry == crate::model::DOCKER_HUB && image.repository == "nginxinc/nginx-unprivileged" {
+        return Some("nginx");
+    }
+    crate::knowledge::official::official_image(&image.repository, &image.registry).map(|official| official.name)
 }
 
 /// The effective ENTRYPOINT + CMD of the final stage, as argv. Fails with a reason when the
@@ -1644,6 +1659,7 @@ mod tests {
             ("the final stage runs commands (RUN), which need a shell", DeclineKind::RunsCommands),
             ("no build step of a known ecosystem (Go, Rust, Node.js, Python, Java, .NET) in the final stage", DeclineKind::NoKnownBuild),
             ("the final stage has no CMD or ENTRYPOINT, so what runs is not known", DeclineKind::NoStartCommand),
+            ("the image is `nginx` itself, started by the image's own entrypoint and CMD, and no distroless image ships nginx", DeclineKind::NoMatchingImage),
         ];
         for (reason, kind) in cases {
             assert_eq!(DeclineKind::of(reason), kind, "{reason}");

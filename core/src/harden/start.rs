@@ -487,8 +487,13 @@ fn origin(ctx: &Context<'_>, stage: usize, program: &str, follow: bool) -> Optio
     // A file found through a directory copied whole (`COPY . /src`) in the stage followed to
     // may be one a RUN built there: only a script is taken to be the copied one.
     let inside_ok = follow || looks_like_script(basename(program));
-    // The last COPY that puts the file there: where it came from, or the stage to follow.
+    // The last COPY that names the file (`COPY start.sh /`), else the last that may hold it
+    // in a directory copied whole: where it came from, or the stage to follow. A COPY that
+    // names the file surely put it there; a later directory copy only may have replaced it
+    // (`COPY --from=build /app/target/release/server .` is more likely a binary than a
+    // directory with the start script in it).
     let mut found: Option<Result<(usize, String), Origin>> = None;
+    let mut found_inside: Option<Result<(usize, String), Origin>> = None;
     walk(&mut |s, index, scope, workdir| {
         let instruction = model.instructions[index];
         if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add) {
@@ -511,27 +516,30 @@ fn origin(ctx: &Context<'_>, stage: usize, program: &str, follow: bool) -> Optio
             }
         }
         let mut candidates: Vec<Candidate> = Vec::new();
+        let mut named = false;
         for (base, assumed) in workdirs {
             let dest_path = join_path(base.as_deref(), &dest);
-            if let Some(path) = placed_from(&sources, &dest_path, into_dir, program, &target, inside_ok) {
+            if let Some((path, exact)) = placed_from(&sources, &dest_path, into_dir, program, &target, inside_ok) {
                 if !candidates.iter().any(|c| c.path == path) {
+                    named |= exact && candidates.is_empty();
                     candidates.push(Candidate { path, workdir: assumed });
                 }
             }
         }
         let Some(first) = candidates.first() else { return };
+        let slot = if named { &mut found } else { &mut found_inside };
         let Some(from) = instruction.flag("from").and_then(|f| f.value()) else {
-            found = Some(Err(Origin::Context { candidates, source: sources.join(" ") }));
+            *slot = Some(Err(Origin::Context { candidates, source: sources.join(" ") }));
             return;
         };
         let path = format!("/{}", first.path);
-        found = Some(match model.stage_by_reference(from, s) {
+        *slot = Some(match model.stage_by_reference(from, s) {
             Some(from_stage) => Ok((from_stage, path)),
             None => Err(Origin::Image { image: from.to_string(), path }),
         });
     });
-    // Only the last COPY counts, so only its stage is followed (the cost stays linear).
-    match found? {
+    // Only one COPY counts, so only its stage is followed (the cost stays linear).
+    match found.or(found_inside)? {
         Err(origin) => Some(origin),
         Ok((from_stage, path)) => match follow.then(|| origin(ctx, from_stage, &path, false)).flatten() {
             Some(context @ Origin::Context { .. }) => Some(context),
@@ -545,7 +553,7 @@ fn origin(ctx: &Context<'_>, stage: usize, program: &str, follow: bool) -> Optio
 
 /// The source (relative to the build context, or to the root of the `--from` stage, without
 /// a leading `/`) that a COPY of `sources` to `dest_path` puts at `program`, the last one
-/// that does.
+/// that does, and whether the COPY names it (`false`: it is inside a directory copied whole).
 fn placed_from(
     sources: &[String],
     dest_path: &str,
@@ -553,7 +561,7 @@ fn placed_from(
     program: &str,
     target: &str,
     inside_ok: bool,
-) -> Option<String> {
+) -> Option<(String, bool)> {
     let mut found = None;
     let bare = !program.contains('/');
     for src_text in sources {
@@ -572,7 +580,7 @@ fn placed_from(
             };
             if lands && glob_matches(pattern, program_name) && !dir.contains(['*', '?']) {
                 let dir = join_path(None, dir).trim_start_matches('/').to_string();
-                found = Some(if dir.is_empty() { program_name.to_string() } else { format!("{dir}/{program_name}") });
+                found = Some((if dir.is_empty() { program_name.to_string() } else { format!("{dir}/{program_name}") }, true));
             }
             continue;
         }
@@ -580,7 +588,7 @@ fn placed_from(
         let name = basename(&src_rel);
         let placed = if into_dir { format!("{}/{name}", dest_path.trim_end_matches('/')) } else { dest_path.to_string() };
         if (!bare && placed == target) || (bare && name == program && is_on_path(&placed)) {
-            found = Some(src_rel.clone());
+            found = Some((src_rel.clone(), true));
             continue;
         }
         // A directory copied whole (`COPY . /app`): the program may be inside it.
@@ -588,7 +596,7 @@ fn placed_from(
         if let Some(rest) = inside
             .filter(|_| inside_ok && (src_rel.is_empty() || src_text.ends_with('/') || !name.contains('.')))
         {
-            found = Some(if src_rel.is_empty() { rest.to_string() } else { format!("{src_rel}/{rest}") });
+            found = Some((if src_rel.is_empty() { rest.to_string() } else { format!("{src_rel}/{rest}") }, false));
         }
     }
     found
@@ -771,6 +779,18 @@ mod origin_tests {
         let (user, wanted) = start(dockerfile, &[]);
         assert!(wanted.is_empty());
         assert_eq!(user, StartUser::Direct { script_read: None });
+    }
+
+    #[test]
+    fn a_copy_that_names_the_script_beats_a_later_copy_that_may_hold_it() {
+        // vaultwarden's layout: the binary copied into `/` after the start script.
+        let dockerfile = "FROM rust:1.91 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nFROM debian:trixie-slim\nWORKDIR /\nCOPY docker/healthcheck.sh docker/start.sh /\nCOPY --from=build /app/target/final/vaultwarden .\nCMD [\"/start.sh\"]\n";
+        let (user, wanted) = start(dockerfile, &[("docker/start.sh", "exec /vaultwarden \"$@\"\n")]);
+        assert_eq!(wanted, vec!["docker/start.sh".to_string()]);
+        assert_eq!(user, StartUser::Direct { script_read: Some("docker/start.sh".into()) });
+        // With no COPY that names it, the directory copied whole is still where it may be.
+        let dockerfile = "FROM debian:trixie-slim\nCOPY rootfs /\nCMD [\"/start.sh\"]\n";
+        assert_eq!(start(dockerfile, &[]).1, vec!["rootfs/start.sh".to_string()]);
     }
 
     #[test]

@@ -35,10 +35,32 @@ pub fn insert_line_after(ctx: &Context<'_>, instruction: &Instruction, line: &st
     }
 }
 
-/// An edit that inserts `line` as a new line before `instruction`.
+/// An edit that inserts `line` as a new line before `instruction` and the comment lines right
+/// above it, which describe it (`# user nobody` or `# hadolint ignore=DL3002` over a `USER`).
 pub fn insert_line_before(ctx: &Context<'_>, instruction: &Instruction, line: &str) -> Edit {
     let indent = indentation(ctx, instruction);
-    Edit::insert(instruction.range.start, format!("{indent}{line}{}", ctx.newline()))
+    let at = start_of_leading_comments(ctx.text(TextRange::new(0, instruction.range.start)));
+    Edit::insert(at, format!("{indent}{line}{}", ctx.newline()))
+}
+
+/// The offset in `before` (the text up to an instruction, which starts a line) where the
+/// comment lines directly above it begin. A comment under a line continued with `\` or
+/// `` ` `` belongs to that instruction, so the walk stops below it.
+fn start_of_leading_comments(before: &str) -> usize {
+    let mut at = before.len();
+    while at > 0 {
+        let line_start = before[..at - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &before[line_start..at];
+        if !line.trim_start().starts_with('#') {
+            break;
+        }
+        let above = before[..line_start].trim_end_matches(['\n', '\r']);
+        if above.ends_with(['\\', '`']) {
+            break;
+        }
+        at = line_start;
+    }
+    at
 }
 
 fn indentation<'a>(ctx: &Context<'a>, instruction: &Instruction) -> &'a str {
@@ -830,4 +852,22 @@ pub fn json_string(text: &str) -> String {
 /// Arguments written as an exec-form JSON array: `["a", "b"]`.
 pub fn exec_form(args: &[String]) -> String {
     format!("[{}]", args.iter().map(|a| json_string(a)).collect::<Vec<_>>().join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::start_of_leading_comments;
+
+    #[test]
+    fn leading_comments_stay_with_their_instruction() {
+        let before = "RUN a\n# about the USER\n  # more\n";
+        assert_eq!(start_of_leading_comments(before), "RUN a\n".len());
+        assert_eq!(start_of_leading_comments("RUN a\n\n"), "RUN a\n\n".len(), "a blank line ends the block");
+        assert_eq!(start_of_leading_comments("# only\n"), 0);
+        // A comment inside a continued RUN belongs to the RUN.
+        let before = "RUN a \\\n# inside\n  && b\n# above\n";
+        assert_eq!(start_of_leading_comments(before), before.len() - "# above\n".len());
+        let before = "RUN a \\\r\n# inside\r\n";
+        assert_eq!(start_of_leading_comments(before), before.len());
+    }
 }

@@ -178,7 +178,8 @@ fn fix(ctx: &Context<'_>, stage: &Stage) -> Option<Fix> {
         let instruction = ctx.model.instructions[index];
         let Some(user) = user_of(instruction) else { continue };
         let now = if user.contains('$') { None } else { Some(is_root_user(user)) };
-        if root == Some(true) && now == Some(false) {
+        // A step just before this line still runs as root, whatever `USER ${UID}` names.
+        if root == Some(true) && now != Some(true) {
             last_drop = Some(instruction);
         }
         root = now;

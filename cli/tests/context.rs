@@ -38,7 +38,7 @@ fn a_start_script_that_steps_down_keeps_root_and_says_why() {
     let dir = project(&[("Dockerfile", SCRIPTED), ("docker-entrypoint.sh", STEPS_DOWN)]);
     let (out, explain) = fix(dir.path(), &["Dockerfile"]);
     assert!(!out.contains("\nUSER "), "{out}");
-    assert!(explain.contains("no USER is added, because") && explain.contains("chown"), "{explain}");
+    assert!(explain.contains("no USER is added, because") && explain.contains("runs `gosu` on line 3"), "{explain}");
 }
 
 #[test]

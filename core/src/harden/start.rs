@@ -260,9 +260,12 @@ fn script_start(ctx: &Context<'_>, stage: usize, program: &str) -> StartUser {
     }
 }
 
-/// The first line of a script that switches users, changes ownership or writes to `/etc`,
-/// with what it does.
+/// The line of a script that switches users (the first), else the first that changes
+/// ownership, needs root otherwise or writes to `/etc`, with what it does.
 pub fn step_down_in(script: &str) -> Option<(usize, RootNeed)> {
+    // The switch to another user is what the script is for (`setcap` and `chown` usually
+    // prepare it), so it is the one named; otherwise the first thing that needs root.
+    let mut first = None;
     for (n, line) in script.lines().enumerate() {
         let code = line.split(" #").next().unwrap_or(line).trim();
         if code.starts_with('#') {
@@ -273,17 +276,20 @@ pub fn step_down_in(script: &str) -> Option<(usize, RootNeed)> {
         });
         for word in words {
             if let Some(need) = RootNeed::tool(basename(word)) {
-                return Some((n + 1, need));
+                if matches!(need, RootNeed::Tool(tool) if SWITCH_TOOLS.contains(&tool)) {
+                    return Some((n + 1, need));
+                }
+                first = first.or(Some((n + 1, need)));
             }
         }
         // Writing system configuration at start (`envsubst < t > /etc/nginx/nginx.conf`,
         // `sed -i ... /etc/hosts`, `echo ... >> /etc/passwd`) needs root too.
         let writes = code.contains('>') || code.contains("sed -i") || code.contains("tee ");
         if writes && (code.contains(" /etc/") || code.contains(">/etc/")) {
-            return Some((n + 1, RootNeed::WritesEtc));
+            first = first.or(Some((n + 1, RootNeed::WritesEtc)));
         }
     }
-    None
+    first
 }
 
 fn basename(path: &str) -> &str {
@@ -714,7 +720,12 @@ mod tests {
     fn finds_step_downs() {
         assert_eq!(
             step_down_in("#!/bin/sh\nchown -R app /data\nexec su-exec app \"$@\"\n"),
-            Some((2, RootNeed::Tool("chown")))
+            Some((3, RootNeed::Tool("su-exec"))),
+            "the switch is named, not what prepares it"
+        );
+        assert_eq!(
+            step_down_in("setcap -r \"$1\" || true\nchown app /data\n"),
+            Some((1, RootNeed::Tool("setcap")))
         );
         assert_eq!(
             step_down_in("#!/bin/sh\n# gosu is not used here\nexec /app/server\n"),
@@ -773,7 +784,7 @@ mod origin_tests {
         let dockerfile = "FROM golang:1.25 AS backend\nWORKDIR /build\nCOPY . .\nRUN go build -o server .\nFROM alpine:3.22\nCOPY --from=backend /build/server /usr/local/bin/server\nCOPY --from=backend /build/scripts/entrypoint.sh /usr/local/bin/entrypoint.sh\nENTRYPOINT [\"/usr/local/bin/entrypoint.sh\", \"/usr/local/bin/server\"]\n";
         let (user, wanted) = start(dockerfile, &[("scripts/entrypoint.sh", "chown -R app /data\nexec su-exec app \"$@\"\n")]);
         assert_eq!(wanted, vec!["scripts/entrypoint.sh".to_string()]);
-        assert!(matches!(&user, StartUser::StepsDown { what } if what.contains("`scripts/entrypoint.sh` runs `chown` on line 1, which needs root")), "{user:?}");
+        assert!(matches!(&user, StartUser::StepsDown { what } if what.contains("`scripts/entrypoint.sh` runs `su-exec` on line 2, which needs root to switch users")), "{user:?}");
         // A binary the build stage made from a directory copied whole is not a context file.
         let dockerfile = "FROM golang:1.25 AS backend\nWORKDIR /build\nCOPY . .\nRUN go build -o server .\nFROM alpine:3.22\nCOPY --from=backend /build/server /usr/local/bin/server\nENTRYPOINT [\"/usr/local/bin/server\"]\n";
         let (user, wanted) = start(dockerfile, &[]);

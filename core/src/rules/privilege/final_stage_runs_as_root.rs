@@ -338,6 +338,12 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     }
     if let Some(why_not) = why_not {
         finding.message.push_str(&why_not);
+    } else if finding.fix.is_none() {
+        // The start allows a USER, but there is no known way to create one on this base.
+        finding.message.push_str(&format!(
+            "; no USER is added, because dfharden does not know how to create a user on `{}`: create one with a fixed uid there and add `USER <uid>:<gid>` after the last build step",
+            ctx.text(stage.base.range)
+        ));
     }
     findings.push(finding);
 }

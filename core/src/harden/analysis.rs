@@ -157,6 +157,9 @@ pub enum DeclineKind {
     /// The image runs as root, and the non-root user of the minimal image would lose its data
     /// or its port (see [`super::user_switch`]).
     UserSwitch,
+    /// The build installs a distribution package the app may use at run time (see
+    /// [`super::system_packages`]).
+    RuntimePackage,
 }
 
 impl DeclineKind {
@@ -169,6 +172,8 @@ impl DeclineKind {
             DeclineKind::UserSwitch
         } else if has("no CMD or ENTRYPOINT") {
             DeclineKind::NoStartCommand
+        } else if has("the build installs `") {
+            DeclineKind::RuntimePackage
         } else if has("shell script")
             || has("shell features")
             || has("needs a shell")
@@ -211,6 +216,7 @@ impl DeclineKind {
             DeclineKind::UnknownBase => "the base image is a build argument or unreadable",
             DeclineKind::NoStartCommand => "no CMD or ENTRYPOINT",
             DeclineKind::UserSwitch => "a non-root user would lose the data or port it has as root",
+            DeclineKind::RuntimePackage => "the build installs a package the app may use at run time",
         }
     }
 }
@@ -299,6 +305,14 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
         Ecosystem::Dotnet => dotnet(&tag, &commands, &start, workdir.as_deref()),
     }
     .and_then(|plan| available(plan.runtime, ctx).map(|()| plan))
+    .and_then(|plan| {
+        // A package the app may use at run time stays behind in the build stage.
+        let image = final_image(plan.runtime, ctx.settings.today()).map_err(|no| no.describe(plan.runtime))?;
+        match super::system_packages::runtime_package(commands.iter().map(|c| c.command), &image) {
+            Some((package, manager)) => Err(super::system_packages::reason(&package, &manager, &image)),
+            None => Ok(plan),
+        }
+    })
     .map(|mut plan| {
         plan.build_changes
             .extend(same_debian_release(stage, plan.runtime, ctx));
@@ -306,6 +320,12 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
             carry_runtime_files(ctx, stage, &mut plan);
         }
         plan
+    })
+    .and_then(|mut plan| {
+        if matches!(ecosystem, Ecosystem::Node | Ecosystem::Python) {
+            carry_copied_files(ctx, stage, &mut plan)?;
+        }
+        Ok(plan)
     });
     match result {
         Ok(plan) => match user_switch_blocked(ctx, stage) {
@@ -379,6 +399,99 @@ fn carry_runtime_files(ctx: &Context<'_>, stage: &Stage, plan: &mut AppPlan) {
         let also = if plan.carry.len() > 1 { " and the files copied in by name are" } else { " is" };
         plan.notes.push(format!("the build context is copied whole into `{dir}`; only the binary{also} carried, so copy any other file the app reads from there at run time (templates, static files)"));
     }
+}
+
+/// A COPY or ADD into a stage: where it puts files, and the stage they come from.
+struct CopyIn {
+    /// The destination as an absolute path (the WORKDIR in force applied).
+    dest: String,
+    from_stage: Option<usize>,
+    /// `COPY --from=<image>`: the image, when it is not a stage.
+    from_image: Option<String>,
+    /// The sources as written (relative to the context, or absolute in `from_stage`).
+    sources: Vec<String>,
+}
+
+/// Every COPY and ADD of `stage`, in order.
+fn copies_into(ctx: &Context<'_>, stage: &Stage) -> Vec<CopyIn> {
+    let mut workdir: Option<String> = None;
+    let mut out = Vec::new();
+    for &index in &stage.body {
+        let instruction = ctx.model.instructions[index];
+        if instruction.keyword == Keyword::Workdir {
+            if let Arguments::Text(word) = &instruction.arguments {
+                workdir = Some(join_path(workdir.as_deref(), &word.text));
+            }
+        }
+        if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add) {
+            continue;
+        }
+        let (Arguments::List(all) | Arguments::Exec(all)) = &instruction.arguments else { continue };
+        let Some(dest) = all.last() else { continue };
+        let from = instruction.flag("from").and_then(|f| f.value());
+        let from_stage = from.and_then(|r| ctx.model.stage_by_reference(r, stage.index));
+        out.push(CopyIn {
+            from_image: from.filter(|_| from_stage.is_none()).map(str::to_string),
+            dest: join_path(workdir.as_deref(), dest.text.trim_matches('"')).trim_end_matches('/').to_string(),
+            from_stage,
+            sources: crate::rules::helpers::copy_sources(instruction).iter().map(|w| w.text.trim_matches('"').to_string()).collect(),
+        });
+    }
+    out
+}
+
+/// The base image a stage is built on at the root of its chain (`FROM deps` → `deps`'s image).
+fn root_image_of<'m>(ctx: &Context<'m>, stage: usize) -> Option<&'m crate::model::ImageRef> {
+    let first = *crate::rules::helpers::stage_chain(ctx.model, stage).first()?;
+    match &ctx.model.stages[first].base.base {
+        Base::Image { image } => Some(image),
+        _ => None,
+    }
+}
+
+/// Package managers and build tools that Dockerfiles copy from their own images.
+const BUILD_TOOL_FILES: &[&str] = &["uv", "uvx", "poetry", "pdm", "pip", "npm", "npx", "yarn", "pnpm", "bun", "corepack"];
+
+/// For an interpreted app (Node.js, Python), whose directory is carried whole: files the stage
+/// copies in elsewhere (`COPY settings.yaml /etc/app/`, a venv from another stage) are carried
+/// to the same place too, and files built in another stage must have been built for glibc.
+fn carry_copied_files(ctx: &Context<'_>, stage: &Stage, plan: &mut AppPlan) -> Result<(), String> {
+    let inside = |path: &str, dir: &str| path == dir || path.starts_with(&format!("{}/", dir.trim_end_matches('/')));
+    for copy in copies_into(ctx, stage) {
+        if let Some(from) = copy.from_stage {
+            let image = root_image_of(ctx, from);
+            if image.is_some_and(|i| i.tag.as_deref().unwrap_or_default().contains("alpine") || i.repository.ends_with("alpine")) {
+                let name = ctx.model.stages[from].name.clone().unwrap_or_else(|| from.to_string());
+                return Err(format!("files copied from stage `{name}` are built on Alpine (musl): compiled modules among them would not load on the distroless (glibc) image"));
+            }
+        }
+        if copy.dest.contains('$') {
+            return Err(format!("a COPY puts files at `{}`, a path made of variables, so what to carry is not known", copy.dest));
+        }
+        if copy.dest == "/" {
+            return Err("a COPY puts files into `/`, so what to carry is not known".into());
+        }
+        if plan.carry.iter().any(|c| inside(&copy.dest, &c.to)) {
+            continue;
+        }
+        // Build tools copied from their images (`COPY --from=ghcr.io/astral-sh/uv /uv /bin/`)
+        // are not the app's.
+        let tool = |path: &str| BUILD_TOOL_FILES.contains(&path.rsplit('/').next().unwrap_or_default());
+        if copy.from_image.is_some() && (tool(&copy.dest) || copy.sources.iter().all(|s| tool(s))) {
+            continue;
+        }
+        // Into a directory, or a file at the destination itself: carrying the destination
+        // carries both, and whatever was carried from inside it (a venv's site-packages).
+        plan.carry.retain(|c| !inside(&c.to, &copy.dest));
+        plan.carry.push(Carry { from: copy.dest.clone(), to: copy.dest.clone() });
+        let origin = match (copy.from_stage, &copy.from_image) {
+            (Some(from), _) => format!("from stage `{}`", ctx.model.stages[from].name.clone().unwrap_or_else(|| from.to_string())),
+            (None, Some(image)) => format!("from the image `{image}`"),
+            (None, None) => format!("`{}` from the build context", copy.sources.join(" ")),
+        };
+        plan.notes.push(format!("`{}`, copied in {origin} outside the app's directory, is carried to the same place", copy.dest));
+    }
+    Ok(())
 }
 
 /// Why the move to a minimal image, whose user is not root, must not be made for an image
@@ -1417,7 +1530,7 @@ fn python_venv(
 ) -> Result<Option<Venv>, String> {
     let poetry = poetry_environment(ctx, stage, commands);
     let Some(venv) = commands.iter().filter_map(|c| venv_created(c, poetry)).last() else {
-        return Ok(None);
+        return copied_venv(ctx, stage, start);
     };
     if venv.system_site {
         return Err(format!("the virtual environment `{}` also uses the system's packages (--system-site-packages); only one place of packages is carried", venv.dir));
@@ -1430,6 +1543,31 @@ fn python_venv(
         return Err(format!("the build makes the virtual environment `{}`, but the start command does not run from it (neither `{bin}` on PATH nor a program in it)", venv.dir));
     }
     Ok(Some(venv))
+}
+
+/// A virtual environment built in another stage and copied in (`COPY --from=build /opt/venv
+/// /opt/venv`), found as a copied directory whose `bin` is on PATH or runs the app. Its
+/// packages are for the Python of the stage that built it, which must be 3.13 on glibc.
+fn copied_venv(ctx: &Context<'_>, stage: &Stage, start: &StartCommand) -> Result<Option<Venv>, String> {
+    let path = stage_env(ctx, stage, "PATH").unwrap_or_default();
+    for copy in copies_into(ctx, stage).into_iter().rev() {
+        let Some(from) = copy.from_stage else { continue };
+        let bin = format!("{}/bin", copy.dest);
+        let used = path.split(':').any(|p| p.trim_end_matches('/') == bin) || start.argv[0].starts_with(&format!("{bin}/"));
+        if !used {
+            continue;
+        }
+        let name = ctx.model.stages[from].name.clone().unwrap_or_else(|| from.to_string());
+        let tag = root_image_of(ctx, from)
+            .filter(|image| image.repository.rsplit('/').next() == Some("python"))
+            .and_then(|image| image.tag.clone())
+            .unwrap_or_default();
+        if tag.strip_prefix("3.").and_then(leading_number) != Some(13) || tag.contains("alpine") {
+            return Err(format!("the virtual environment `{}` is built in stage `{name}`, which is not seen to run Python 3.13 on glibc (an official `python:3.13` image) like the distroless image", copy.dest));
+        }
+        return Ok(Some(Venv { dir: copy.dest, system_site: false }));
+    }
+    Ok(None)
 }
 
 fn python(
@@ -1659,6 +1797,7 @@ mod tests {
             ("the final stage runs commands (RUN), which need a shell", DeclineKind::RunsCommands),
             ("no build step of a known ecosystem (Go, Rust, Node.js, Python, Java, .NET) in the final stage", DeclineKind::NoKnownBuild),
             ("the final stage has no CMD or ENTRYPOINT, so what runs is not known", DeclineKind::NoStartCommand),
+            ("the build installs `libpq5` with apt-get, which `x` does not have: if the app uses it at run time it would be missing", DeclineKind::RuntimePackage),
             ("the image is `nginx` itself, started by the image's own entrypoint and CMD, and no distroless image ships nginx", DeclineKind::NoMatchingImage),
         ];
         for (reason, kind) in cases {

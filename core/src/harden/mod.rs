@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod rewrite;
 pub mod runtime;
 pub mod start;
+pub mod system_packages;
 pub mod user_switch;
 
 pub use crate::knowledge::{final_image, FinalImage, Runtime};

@@ -339,4 +339,34 @@ d = m["dependencies"]["dfharden-core"]
 sys.exit(0 if d.get("version") == "0.1.0" and "path" not in d else 1)' "$WORK/dfharden.toml"
 check "dfharden's packaged dependency on dfharden-core: version 0.1.0, no path (exit)" $? 0
 
+# The rust-version each crate declares is what `cargo install` promises: no dependency of the
+# crate (as locked) may need a newer Rust.
+cargo metadata --format-version 1 --locked >"$WORK/metadata.json" 2>"$WORK/metadata.err"
+check "cargo metadata --locked: exit" $? 0
+for crate in dfharden-core dfharden dfharden-web; do
+  "$VENV/bin/python" - "$WORK/metadata.json" "$crate" >"$WORK/msrv.out" 2>&1 <<'PY'
+import json, sys
+meta = json.load(open(sys.argv[1]))
+packages = {p["id"]: p for p in meta["packages"]}
+nodes = {n["id"]: n for n in meta["resolve"]["nodes"]}
+root = next(p for p in meta["packages"] if p["name"] == sys.argv[2])
+version = lambda text: tuple(int(part) for part in (text.split(".") + ["0", "0"])[:3])
+declared = version(root["rust_version"])
+seen, todo, newer = set(), [root["id"]], []
+while todo:
+    node = todo.pop()
+    if node in seen:
+        continue
+    seen.add(node)
+    package = packages[node]
+    if package.get("rust_version") and version(package["rust_version"]) > declared:
+        newer.append(f'{package["name"]} {package["version"]} needs Rust {package["rust_version"]}')
+    todo += [d["pkg"] for d in nodes[node]["deps"] if any(k["kind"] is None for k in d["dep_kinds"])]
+print(f'{sys.argv[2]} declares Rust {root["rust_version"]}; ' + ("; ".join(sorted(newer)) or "every dependency builds with it"))
+sys.exit(1 if newer else 0)
+PY
+  check "$crate: no dependency needs a newer Rust than its rust-version (exit)" $? 0
+  sed 's/^/      /' "$WORK/msrv.out"
+done
+
 finish

@@ -6,7 +6,7 @@
 # are `language: script` and this script does what `language: rust` would: the first run builds
 # dfharden with `cargo install --locked --path cli` into this checkout (pre-commit keeps one
 # checkout per hook revision in its cache, so that is once per `rev`), later runs only exec it.
-# Needs cargo (Rust 1.85 or newer) on PATH for that first run.
+# Needs cargo (Rust 1.88 or newer) on PATH for that first run.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -285,6 +285,34 @@ rust_image() {
     --env CARGO_HOME=/usr/local/cargo --env PATH=/usr/local/cargo/bin:$DEFAULT_PATH --cmd '["bash"]'
 }
 
+# Rust, current: this machine's own toolchain (Debian 13's rustc is too old for dfharden, which
+# needs 1.88) on Debian 13, laid out as the official `rust:1-trixie` is (the toolchain under
+# RUSTUP_HOME, cargo and rustc in /usr/local/cargo/bin, gcc to link). Only the host target's
+# files are copied. Used to build dfharden's own image.
+rust_current_image() {
+  in_registry library/rust 1-trixie && return 0
+  local sysroot c m
+  sysroot=$(rustc --print sysroot)
+  say "image rust:1-trixie (a stand-in: this machine's $(rustc --version | cut -d' ' -f1-2) on Debian 13)"
+  c=$(buildah from -q "$REGISTRY/library/debian:trixie-slim")
+  buildah run --isolation chroot --network host "$c" -- sh -c "$APT_INSTALL gcc libc6-dev ca-certificates >/dev/null && $APT_CLEAN" \
+    >"$IMAGES_HOME/logs/rust-current.log" 2>&1 || { tail -20 "$IMAGES_HOME/logs/rust-current.log" >&2; buildah rm "$c" >/dev/null; return 1; }
+  m=$(buildah mount "$c")
+  local toolchain=$m/usr/local/rustup/toolchains/stable-x86_64-unknown-linux-gnu
+  mkdir -p "$toolchain/bin" "$toolchain/lib/rustlib" "$m/usr/local/cargo/bin"
+  cp -a "$sysroot"/bin/{cargo,rustc,rustdoc} "$toolchain/bin/"
+  cp -a "$sysroot"/lib/*.so* "$toolchain/lib/"
+  cp -a "$sysroot/lib/rustlib/x86_64-unknown-linux-gnu" "$sysroot/lib/rustlib/etc" "$toolchain/lib/rustlib/" 2>/dev/null \
+    || cp -a "$sysroot/lib/rustlib/x86_64-unknown-linux-gnu" "$toolchain/lib/rustlib/"
+  [ -d "$sysroot/libexec" ] && cp -a "$sysroot/libexec" "$toolchain/"
+  for tool in cargo rustc rustdoc; do ln -sf "/usr/local/rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/$tool" "$m/usr/local/cargo/bin/$tool"; done
+  buildah umount "$c" >/dev/null
+  buildah config --env RUSTUP_HOME=/usr/local/rustup --env CARGO_HOME=/usr/local/cargo \
+    --env PATH=/usr/local/cargo/bin:$DEFAULT_PATH --cmd '["bash"]' "$c"
+  buildah commit -q --rm "$c" "$REGISTRY/library/rust:1-trixie" >/dev/null
+  push "$REGISTRY/library/rust:1-trixie"
+}
+
 # Node.js: Debian 13's nodejs (20) and npm under node:24's name, with its `node` user (1000).
 node_image() {
   in_registry library/node 24 && return 0
@@ -411,6 +439,7 @@ prepare_base_images() {
   nginx_image
   nginx_unprivileged_image
   rust_image
+  rust_current_image
   node_image
   distroless_nodejs_image
   python_image
@@ -422,7 +451,7 @@ prepare_base_images() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   prepare_base_images
   for ref in "library/debian trixie-slim" "library/golang 1.26" "distroless/static-debian13 nonroot" "tianon/gosu 1.17" "library/nginx 1.30" "nginxinc/nginx-unprivileged 1.30" \
-    "distroless/cc-debian13 nonroot" "library/rust 1.91" "library/node 24" "distroless/nodejs24-debian13 nonroot" \
+    "distroless/cc-debian13 nonroot" "library/rust 1.91" "library/rust 1-trixie" "library/node 24" "distroless/nodejs24-debian13 nonroot" \
     "library/python 3.13-slim-trixie" "library/python 3.13-slim" "distroless/python3-debian13 nonroot" \
     "library/eclipse-temurin 21-jdk" "distroless/java21-debian13 nonroot"; do
     set -- $ref; echo "$1:$2 $(digest_of "$1" "$2")"

@@ -81,7 +81,7 @@ digest = "$(digest_of distroless/static-debian13 nonroot)"
 resolved-at = "2026-01-01T00:00:00Z"
 LOCK
   local ref
-  for ref in "library/rust 1.91" "library/node 24" "library/python 3.13-slim" "library/python 3.13-slim-trixie" \
+  for ref in "library/rust 1.91" "library/rust 1-trixie" "library/node 24" "library/python 3.13-slim" "library/python 3.13-slim-trixie" \
     "library/eclipse-temurin 21-jdk" "distroless/cc-debian13 nonroot" "distroless/nodejs24-debian13 nonroot" \
     "distroless/python3-debian13 nonroot" "distroless/java21-debian13 nonroot"; do
     set -- $ref
@@ -262,4 +262,44 @@ for variant in original:Dockerfile:80:"0 101" hardened:Dockerfile.hardened:8080:
   if [ "$kind" = original ]; then original=${result#*|}; [ -n "$original" ] && pass "$app original: serves" || fail "$app original: no answer"
   else check "$app hardened: same answer as the original" "${result#*|}" "$original"; fi
 done
+
+# ------------------------------------------------------------ dfharden's own image
+# The repository's Dockerfile, pinned from the lock file, must pass `dfharden check` with no
+# finding; it builds offline (crates vendored into the context, as `cargo vendor` does) and the
+# image runs dfharden as uid 65532 with no shell or setuid file, checking and fixing a mounted
+# Dockerfile.
+app=self
+rm -rf "$WORK/$app"; mkdir -p "$WORK/$app"
+(cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parents {} "$WORK/$app/" 2>/dev/null)
+lock_file >"$WORK/$app/dfharden.lock"
+(cd "$WORK/$app" && "$DFHARDEN" fix --write Dockerfile >/dev/null 2>&1)
+grep -q '^FROM rust:1-trixie@sha256:' "$WORK/$app/Dockerfile" && grep -q '^FROM gcr.io/distroless/cc-debian13:nonroot@sha256:' "$WORK/$app/Dockerfile" \
+  && pass "$app: both base images pinned from the lock file" || { fail "$app: not pinned"; cat "$WORK/$app/Dockerfile"; }
+(cd "$WORK/$app" && "$DFHARDEN" check --select ALL Dockerfile >"$WORK/$app.check" 2>&1)
+check "$app: dfharden check --select ALL of dfharden's own Dockerfile, pinned: exit" $? 0
+[ -s "$WORK/$app.check" ] && sed 's/^/      /' "$WORK/$app.check"
+mkdir -p "$WORK/$app/.cargo"
+# Run in the copy, so that the printed source replacement names `vendor` relative to it.
+if (cd "$WORK/$app" && cargo vendor --locked --quiet vendor >.cargo/config.toml 2>"$IMAGES_HOME/logs/vendor.log"); then
+  pass "$app: crates vendored into the context for a build without network"
+else
+  fail "$app: cargo vendor"; tail -5 "$IMAGES_HOME/logs/vendor.log"
+fi
+if build "$app" Dockerfile "$app"; then pass "$app: buildah build of dfharden's own Dockerfile (--network none)"; else fail "$app: buildah build"; tail -20 "$IMAGES_HOME/logs/build-$app.log"; fi
+image=localhost/dfharden-test:$app
+if podman image exists "$image"; then
+  check "$app: the image's user" "$(podman image inspect -f '{{.Config.User}}' "$image")" "65532:65532"
+  listing=$(files_of "$image")
+  check "$app: shells in the image" "$(printf '%s\n' "$listing" | grep -c '^shell ')" 0
+  check "$app: setuid/setgid files in the image" "$(printf '%s\n' "$listing" | grep -c '^setuid ')" 0
+  check "$app: dfharden --version in the image" "$(podman run --rm --network none "$image" --version 2>&1)" "dfharden 0.1.0"
+  mkdir -p "$WORK/$app-mount" && printf 'FROM ubuntu:latest\nRUN apt-get update && apt-get install -y curl\nCMD ["curl", "--version"]\n' >"$WORK/$app-mount/Dockerfile"
+  podman run --rm --network none -v "$WORK/$app-mount:/work:ro" "$image" check --color=never Dockerfile >"$WORK/$app.run" 2>&1
+  check "$app: dfharden check of a mounted Dockerfile with findings: exit" $? 1
+  grep -q 'Dockerfile:1:1: DH101' "$WORK/$app.run" && pass "$app: the findings are printed" || { fail "$app: no DH101 in the output"; cat "$WORK/$app.run"; }
+  podman run --rm --network none -v "$WORK/$app-mount:/work:ro" "$image" fix Dockerfile >"$WORK/$app.fixed" 2>&1
+  grep -q '^USER ' "$WORK/$app.fixed" && pass "$app: dfharden fix of the mounted Dockerfile adds a USER" || { fail "$app: fix output"; cat "$WORK/$app.fixed"; }
+else
+  fail "$app: no image to run"
+fi
 finish

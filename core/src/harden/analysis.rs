@@ -762,7 +762,7 @@ fn droppable(ctx: &Context<'_>, runs: &[usize], runtime: Runtime) -> Result<(), 
         for script in &ctx.scripts[index] {
             for command in &script.commands {
                 let Some(package) = crate::rules::helpers::package_command(command) else { continue };
-                if !package.is(&["install", "add"]) {
+                if package.verb() != crate::rules::helpers::Verb::Install {
                     continue;
                 }
                 for name in package.operands() {

@@ -10,7 +10,7 @@
 
 use crate::knowledge::FinalImage;
 use crate::model::shell::SimpleCommand;
-use crate::rules::helpers::{package_command, package_name, Manager};
+use crate::rules::helpers::{package_command, package_name, Manager, Verb};
 
 /// Packages that only build: compilers, build systems, fetchers and archivers, and the header
 /// packages of what every minimal image has (glibc, OpenSSL, zlib) or of the interpreter
@@ -33,7 +33,7 @@ pub fn runtime_package<'c>(
 ) -> Option<(String, String)> {
     for command in commands {
         let Some(package) = package_command(command) else { continue };
-        if package.manager == Manager::Pip || !package.is(&["install", "add", "in"]) {
+        if package.manager == Manager::Pip || package.verb() != Verb::Install {
             continue;
         }
         for operand in package.operands() {

@@ -488,10 +488,69 @@ pub struct PackageCommand<'c> {
     pub subcommand_index: usize,
 }
 
+/// What a package-manager subcommand does, whatever the manager calls it (`dnf in`, `zypper
+/// up`, `yum update`): the one reading of subcommands that every rule shares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    /// Installs packages (`apt-get install`, `apk add`, `dnf in`, `dnf reinstall`, `pip install`).
+    Install,
+    /// Upgrades installed packages (`apt-get upgrade`, `apk upgrade`, `yum update`, `dnf up`,
+    /// `dnf distro-sync`, `zypper dup`).
+    Upgrade,
+    /// Only refreshes the package index (`apt-get update`, `apk update`, `dnf makecache`,
+    /// `zypper refresh`).
+    RefreshIndex,
+    /// Cleans the package cache (`apt-get clean`, `dnf clean`, `zypper cc`).
+    Clean,
+    Other,
+}
+
 impl<'c> PackageCommand<'c> {
-    /// Whether the subcommand is one of `names`.
+    /// Whether the subcommand is one of `names`, as written.
     pub fn is(&self, names: &[&str]) -> bool {
         names.contains(&self.subcommand.text.as_str())
+    }
+
+    /// What the subcommand does (its aliases are the manager's own: `update` upgrades with
+    /// yum and dnf but only refreshes the index with apt and apk).
+    pub fn verb(&self) -> Verb {
+        let sub = self.subcommand.text.as_str();
+        match self.manager {
+            Manager::Apt => match sub {
+                "install" | "reinstall" => Verb::Install,
+                "upgrade" | "dist-upgrade" | "full-upgrade" => Verb::Upgrade,
+                "update" => Verb::RefreshIndex,
+                "clean" | "autoclean" | "auto-clean" | "dist-clean" | "distclean" => Verb::Clean,
+                _ => Verb::Other,
+            },
+            Manager::Apk => match sub {
+                "add" => Verb::Install,
+                "upgrade" => Verb::Upgrade,
+                "update" => Verb::RefreshIndex,
+                _ => Verb::Other,
+            },
+            // dnf's aliases (`in`, `up`, `dsync`, `mc`) are in `dnf --help`; yum and microdnf
+            // take the long names.
+            Manager::Yum | Manager::Dnf | Manager::Microdnf => match sub {
+                "install" | "in" | "reinstall" | "rei" | "localinstall" => Verb::Install,
+                "update" | "upgrade" | "up" | "distro-sync" | "distrosync" | "dsync" | "upgrade-minimal"
+                | "update-minimal" | "up-min" => Verb::Upgrade,
+                "makecache" | "mc" => Verb::RefreshIndex,
+                "clean" => Verb::Clean,
+                _ => Verb::Other,
+            },
+            Manager::Zypper => match sub {
+                "install" | "in" => Verb::Install,
+                "update" | "up" | "dist-upgrade" | "dup" | "patch" => Verb::Upgrade,
+                "refresh" | "ref" => Verb::RefreshIndex,
+                "clean" | "cc" => Verb::Clean,
+                _ => Verb::Other,
+            },
+            Manager::Pip => match sub {
+                "install" => Verb::Install,
+                _ => Verb::Other,
+            },
+        }
     }
 
     /// The words after the subcommand that are not options nor option values: package names.
@@ -509,7 +568,7 @@ impl<'c> PackageCommand<'c> {
 
     /// `apt-get install` (`apt install`).
     pub fn is_apt_install(&self) -> bool {
-        self.manager == Manager::Apt && self.is(&["install"])
+        self.manager == Manager::Apt && self.verb() == Verb::Install
     }
 }
 

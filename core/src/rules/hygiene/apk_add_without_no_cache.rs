@@ -1,5 +1,5 @@
 use crate::fix::{Edit, Fix};
-use crate::rules::helpers::{commands, exact_positions};
+use crate::rules::helpers::{commands, exact_positions, mounts_cache_over};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -46,9 +46,11 @@ rule! {
 /// DH305
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     for index in 0..ctx.model.instructions.len() {
-        let cleans_cache = commands(ctx, index).any(|(_, c)| {
-            c.program() == Some("rm") && c.args().iter().any(|w| w.text.starts_with("/var/cache/apk"))
-        });
+        // A cache or tmpfs mount over apk's cache keeps the index out of the layer as well.
+        let cleans_cache = mounts_cache_over(ctx.model.instructions[index], "/var/cache/apk")
+            || commands(ctx, index).any(|(_, c)| {
+                c.program() == Some("rm") && c.args().iter().any(|w| w.text.starts_with("/var/cache/apk"))
+            });
         for (script, command) in commands(ctx, index) {
             let Some(sub) = command.subcommand() else { continue };
             if command.program() != Some("apk") || sub.text != "add" || cleans_cache {

@@ -69,7 +69,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             let mut finding = ctx.finding(
                 &AptInstallWithoutNoInstallRecommends::META,
                 command_range(command),
-                format!("`{} install` without `--no-install-recommends` also installs recommended packages", apt.name),
+                format!("`{} {}` without `--no-install-recommends` also installs recommended packages", apt.name, apt.subcommand.text),
             );
             if exact_positions(script) {
                 finding.fix = Some(Fix::unsafe_edit(

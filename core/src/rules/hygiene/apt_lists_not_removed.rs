@@ -104,7 +104,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             continue;
         }
         let (_, install) = all[last_install];
-        let name = package_command(install).map_or_else(String::new, |p| p.name);
+        let name = package_command(install).map_or_else(String::new, |p| format!("{} {}", p.name, p.subcommand.text));
         let quoted = all[last_install..].iter().any(|(script, c)| removes_dir_with_quoted_glob(ctx, script, c, LISTS));
         let needed_later = later_install_needs_lists(ctx, index);
         let why = if quoted {
@@ -114,7 +114,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         } else {
             "remove `/var/lib/apt/lists/*` in the same `RUN`"
         };
-        let message = format!("`{name} install` leaves the package lists in the layer: {why}");
+        let message = format!("`{name}` leaves the package lists in the layer: {why}");
         let mut finding = ctx.finding(&AptListsNotRemoved::META, command_range(install), message);
         if let Some(appended) = append_command(ctx, index, "rm -rf /var/lib/apt/lists/*").filter(|_| !needed_later) {
             let applicability = if appended.keeps_failures { Applicability::Safe } else { Applicability::Unsafe };

@@ -1,4 +1,4 @@
-use crate::rules::helpers::{command_range, commands, package_command, Manager, PackageCommand};
+use crate::rules::helpers::{command_range, commands, package_command, Manager, PackageCommand, Verb};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -52,16 +52,7 @@ rule! {
 
 /// Whether `command` upgrades every package.
 fn upgrades_everything(command: &PackageCommand<'_>) -> bool {
-    let upgrade = match command.manager {
-        Manager::Apt => command.is(&["upgrade", "dist-upgrade", "full-upgrade"]),
-        Manager::Apk => command.is(&["upgrade"]),
-        Manager::Yum | Manager::Dnf | Manager::Microdnf => {
-            command.is(&["update", "upgrade", "distro-sync", "distrosync", "upgrade-minimal", "update-minimal"])
-        }
-        Manager::Zypper => command.is(&["update", "up", "dist-upgrade", "dup"]),
-        Manager::Pip => false,
-    };
-    upgrade && command.operands().is_empty()
+    command.manager != Manager::Pip && command.verb() == Verb::Upgrade && command.operands().is_empty()
 }
 
 /// DH303

@@ -1,7 +1,7 @@
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::shell::{Connector, ScriptOrigin};
 use crate::rules::helpers::{
-    command_range, commands, package_command, posix_shell, program_index, Manager, PackageCommand,
+    command_range, commands, package_command, posix_shell, program_index, PackageCommand, Verb,
 };
 use crate::rules::{rule, Context, Finding};
 use crate::syntax::{Arguments, Keyword, TextRange};
@@ -55,12 +55,7 @@ rule! {
 
 /// Whether `command` only refreshes a package index.
 fn refreshes_index(command: &PackageCommand<'_>) -> bool {
-    match command.manager {
-        Manager::Apt | Manager::Apk => command.is(&["update"]),
-        Manager::Yum | Manager::Dnf | Manager::Microdnf => command.is(&["makecache"]),
-        Manager::Zypper => command.is(&["refresh", "ref"]),
-        Manager::Pip => false,
-    }
+    command.verb() == Verb::RefreshIndex
 }
 
 /// DH304

@@ -1,7 +1,7 @@
 use crate::fix::{Applicability, Fix};
 use crate::rules::helpers::{
     append_command, command_range, commands_in_order, mounts_cache_over, package_command, removes_dir, Manager,
-    PackageCommand,
+    PackageCommand, Verb,
 };
 use crate::rules::{rule, Context, Finding};
 
@@ -75,18 +75,18 @@ fn cache_dirs(zypper: bool) -> &'static [&'static str] {
 
 fn installs(command: &PackageCommand<'_>, zypper: bool) -> bool {
     if zypper {
-        command.manager == Manager::Zypper && command.is(&["install", "in"])
+        command.manager == Manager::Zypper && command.verb() == Verb::Install
     } else {
-        command.manager.is_rpm() && command.is(&["install"])
+        command.manager.is_rpm() && command.verb() == Verb::Install
     }
 }
 
 /// `yum clean all` (any of the RPM managers), `zypper clean`/`zypper cc`.
 fn cleans(command: &PackageCommand<'_>, zypper: bool) -> bool {
     if zypper {
-        command.manager == Manager::Zypper && command.is(&["clean", "cc"])
+        command.manager == Manager::Zypper && command.verb() == Verb::Clean
     } else {
-        command.manager.is_rpm() && command.is(&["clean"]) && command.operands().iter().any(|w| w.text == "all")
+        command.manager.is_rpm() && command.verb() == Verb::Clean && command.operands().iter().any(|w| w.text == "all")
     }
 }
 

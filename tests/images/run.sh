@@ -280,8 +280,10 @@ check "$app: dfharden check --select ALL of dfharden's own Dockerfile, pinned: e
 [ -s "$WORK/$app.check" ] && sed 's/^/      /' "$WORK/$app.check"
 mkdir -p "$WORK/$app/.cargo"
 # Run in the copy, so that the printed source replacement names `vendor` relative to it.
-if (cd "$WORK/$app" && cargo vendor --locked --quiet vendor >.cargo/config.toml 2>"$IMAGES_HOME/logs/vendor.log"); then
-  pass "$app: crates vendored into the context for a build without network"
+if (cd "$WORK/$app" && cargo vendor --locked vendor >.cargo/config.toml 2>"$IMAGES_HOME/logs/vendor.log"); then
+  grep -q 'replace-with = "vendored-sources"' "$WORK/$app/.cargo/config.toml" \
+    && pass "$app: crates vendored into the context for a build without network" \
+    || { fail "$app: cargo vendor printed no source replacement"; cat "$WORK/$app/.cargo/config.toml"; }
 else
   fail "$app: cargo vendor"; tail -5 "$IMAGES_HOME/logs/vendor.log"
 fi

@@ -7,6 +7,7 @@
 #   this working tree, committed to a scratch repository (so uncommitted changes are tested
 #   too), in a scratch user repository: a finding fails the check, a clean file passes, the
 #   names matched are dfharden's, the fix hook rewrites in place, `git commit` is stopped.
+# - Language server: `dfharden server` under pytest-lsp (integrations/lsp/test_server.py).
 #   The first run of the hooks builds dfharden with `cargo install --locked --path cli` (a
 #   release build, about 4 minutes on 2 busy cores): that build is also the test of the
 #   documented install. It is kept in PRE_COMMIT_HOME (under target/) while the sources stay
@@ -309,6 +310,16 @@ check "git commit stopped: nothing committed" "$(git rev-list --count HEAD)" 1
 # Keep only the checkout of this revision in pre-commit's cache.
 "$VENV/bin/pre-commit" gc >/dev/null 2>&1
 cd "$ROOT" || finish
+
+# ------------------------------------------------------------------------------- language server
+# `dfharden server` under a real LSP client (pytest-lsp): diagnostics, hover, quick fixes, the
+# fix-all action, and dfharden.toml read again on change.
+(cd "$ROOT/integrations/lsp" && DFHARDEN="$DFHARDEN" "$VENV/bin/python" -m pytest -p no:cacheprovider -q -rA test_server.py) >"$WORK/lsp.out" 2>&1
+check "language server: pytest-lsp tests (exit)" $? 0
+grep -E '^(PASSED|FAILED|ERROR) ' "$WORK/lsp.out" | sed 's/^/      /'
+[ "$FAILED" = 0 ] || tail -30 "$WORK/lsp.out" | sed 's/^/      /'
+lsp_passed=$(grep -c '^PASSED ' "$WORK/lsp.out")
+[ "$lsp_passed" -ge 4 ] && pass "language server: $lsp_passed pytest-lsp tests passed" || fail "language server: only $lsp_passed pytest-lsp tests passed"
 
 # ------------------------------------------------------------------------------- packages
 # Both crates together: dfharden depends on dfharden-core, which is not on crates.io yet, and

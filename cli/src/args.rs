@@ -43,6 +43,12 @@ pub enum Command {
     Parse(ParseArgs),
     /// Generate shell completions or the man page.
     Generate(GenerateArgs),
+    /// Run the language server (LSP) on standard input and output, for editors.
+    ///
+    /// Diagnostics for each open Dockerfile, a code action per fix (unsafe fixes say so), a
+    /// "fix all" action, and the rule's explanation on hover. Settings come from the
+    /// dfharden.toml found upwards from each document, read again on every change.
+    Server,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

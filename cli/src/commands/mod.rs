@@ -7,6 +7,7 @@ mod parse;
 mod pin;
 mod rules;
 mod runtime;
+mod server;
 
 use std::io::IsTerminal;
 
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::list(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Server => server::run(),
     }
 }
 

@@ -138,9 +138,10 @@ check "action, defaults (paths ., fail true), findings: exit" "$(action)" 1
 check "action: SARIF written to dfharden.sarif, version" "$(sarif "$ws/dfharden.sarif" 'd["version"]')" 2.1.0
 n=$(sarif "$ws/dfharden.sarif" "$results")
 if [ "$n" -gt 0 ] 2>/dev/null; then pass "action: SARIF has results ($n)"; else fail "action: SARIF results: $n"; fi
+# SARIF locations are URIs: a space is percent-encoded (code scanning decodes it).
 check "action: SARIF results from the files found under ." \
   "$(sarif "$ws/dfharden.sarif" 'sorted({l["physicalLocation"]["artifactLocation"]["uri"] for r in d["runs"] for x in r["results"] for l in x["locations"]})')" \
-  "['Dockerfile', 'services/api/api.Dockerfile', 'with space/Dockerfile']"
+  "['Dockerfile', 'services/api/api.Dockerfile', 'with%20space/Dockerfile']"
 check "action: SARIF has DH101 as an error" \
   "$(sarif "$ws/dfharden.sarif" '{x["level"] for r in d["runs"] for x in r["results"] if x["ruleId"] == "DH101"}')" "{'error'}"
 check "action: output findings" "$(gh_output findings)" "$n"
@@ -164,7 +165,7 @@ check "action, paths on two lines (one with a space), annotations false: exit" \
   "$(action INPUT_PATHS=$'  with space/Dockerfile\n\n  services/api\n' INPUT_ANNOTATIONS=false INPUT_SARIF_FILE=lines.sarif)" 1
 check "action, two lines: files in the SARIF" \
   "$(sarif "$ws/lines.sarif" 'sorted({l["physicalLocation"]["artifactLocation"]["uri"] for r in d["runs"] for x in r["results"] for l in x["locations"]})')" \
-  "['services/api/api.Dockerfile', 'with space/Dockerfile']"
+  "['services/api/api.Dockerfile', 'with%20space/Dockerfile']"
 contains "action, annotations false: text findings in the log" "$WORK/action.log" "services/api/api.Dockerfile:1:1: DH101 [error]"
 lacks "action, annotations false: no annotations" "$WORK/action.log" "::error file="
 
@@ -319,7 +320,7 @@ check "language server: pytest-lsp tests (exit)" $? 0
 grep -E '^(PASSED|FAILED|ERROR) ' "$WORK/lsp.out" | sed 's/^/      /'
 [ "$FAILED" = 0 ] || tail -30 "$WORK/lsp.out" | sed 's/^/      /'
 lsp_passed=$(grep -c '^PASSED ' "$WORK/lsp.out")
-[ "$lsp_passed" -ge 4 ] && pass "language server: $lsp_passed pytest-lsp tests passed" || fail "language server: only $lsp_passed pytest-lsp tests passed"
+if [ "$lsp_passed" -ge 4 ]; then pass "language server: $lsp_passed pytest-lsp tests passed"; else fail "language server: only $lsp_passed pytest-lsp tests passed"; fi
 
 # ------------------------------------------------------------------------------- packages
 # Both crates together: dfharden depends on dfharden-core, which is not on crates.io yet, and

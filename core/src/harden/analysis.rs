@@ -579,8 +579,9 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
     };
     let workdir = final_workdir(ctx, stage);
     if start.argv[0].rsplit('/').next() == Some("java") {
-        // Only DH103's strip step may go with a JVM final stage (distroless has no setuid files).
-        if runs.iter().any(|&index| !is_strip_step(ctx, index)) {
+        // Only DH103's strip step and user creation (DH101's) may go with a JVM final stage:
+        // distroless has no setuid files and has its `nonroot` user.
+        if runs.iter().any(|&index| !is_strip_step(ctx, index) && !creates_users_only(ctx, index)) {
             return decline(Some(Ecosystem::Java), "the final stage runs commands (RUN), which need a shell and tools a distroless image does not have");
         }
         return match rebase_java(ctx, stage, &start, workdir.as_deref(), user) {
@@ -736,6 +737,17 @@ fn only_provisions(ctx: &Context<'_>, index: usize) -> bool {
                         _ => false,
                     }
                 })
+        })
+}
+
+/// Whether the RUN at `index` only creates users and groups (DH101's step).
+fn creates_users_only(ctx: &Context<'_>, index: usize) -> bool {
+    let scripts = &ctx.scripts[index];
+    !scripts.is_empty()
+        && scripts.iter().all(|script| {
+            script.commands.iter().all(|command| {
+                matches!(command.program(), Some("groupadd" | "useradd" | "addgroup" | "adduser" | "true"))
+            })
         })
 }
 

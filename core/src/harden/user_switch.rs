@@ -214,7 +214,52 @@ fn data_directories(ctx: &Context<'_>, stage: usize) -> Vec<String> {
             out.push(dir);
         }
     }
+    // The directory the app starts in, when WORKDIR makes it (as root) and nothing is copied
+    // into it: an app started in an empty directory keeps its data there (meilisearch's
+    // `WORKDIR /meili_data`, where it creates `data.ms`).
+    if let Some(dir) = empty_workdir(ctx, stage) {
+        if !handed.iter().any(|h| inside(&dir, h)) && !is_scratch(&dir) && !out.contains(&dir) {
+            out.push(dir);
+        }
+    }
     out
+}
+
+/// The stage's own last WORKDIR, when nothing of the build goes into it: no COPY or ADD (of
+/// the stage or the stages it is built on) puts anything there, no RUN runs in it, and no RUN
+/// names it or a path under it (`dotnet publish -o /app`).
+fn empty_workdir(ctx: &Context<'_>, stage: usize) -> Option<String> {
+    let own = ctx.model.stages[stage].body.iter().any(|&i| ctx.model.instructions[i].keyword == Keyword::Workdir);
+    if !own {
+        return None;
+    }
+    // Each COPY destination and RUN directory, and every word of the RUNs, with the WORKDIR
+    // in force; the stage's own WORKDIR is the last one of its chain.
+    let mut workdir: Option<String> = None;
+    let mut touched: Vec<String> = Vec::new();
+    for index in chain_instructions(ctx.model, stage) {
+        let instruction = ctx.model.instructions[index];
+        match (instruction.keyword, &instruction.arguments) {
+            (Keyword::Workdir, Arguments::Text(word)) => workdir = Some(crate::model::join_path(workdir.as_deref(), &word.text)),
+            (Keyword::Copy | Keyword::Add, Arguments::List(words) | Arguments::Exec(words)) => {
+                if let Some(dest) = words.last() {
+                    touched.push(crate::model::join_path(workdir.as_deref(), dest.text.trim_matches('"')));
+                }
+            }
+            (Keyword::Run, _) => {
+                touched.extend(workdir.clone());
+                let words = ctx.scripts[index].iter().flat_map(|s| s.commands.iter()).flat_map(|c| c.words.iter());
+                touched.extend(words.filter(|w| w.text.starts_with('/')).map(|w| w.text.to_string()));
+            }
+            _ => {}
+        }
+    }
+    let dir = workdir?.trim_end_matches('/').to_string();
+    if dir.is_empty() || dir.contains('$') {
+        return None;
+    }
+    let inside = |path: &str| path.trim_end_matches('/') == dir || path.starts_with(&format!("{dir}/"));
+    (!touched.iter().any(|t| inside(t))).then_some(dir)
 }
 
 /// Whether a variable names where the app keeps its data or state (`XDG_DATA_HOME`,
@@ -251,7 +296,7 @@ pub fn blocker(ctx: &Context<'_>, stage: usize) -> Option<String> {
     if !data.is_empty() {
         let (it, them) = if data.len() == 1 { ("that directory", "it") } else { ("those directories", "them") };
         return Some(format!(
-            "the app keeps its data in `{}` (named by its start command or an ENV variable), which the image creates as root: containers that already run it have files there that a new user could not write. Give {it} (and any volume mounted on {them}) to uid {uid}, {then}",
+            "the app keeps its data in `{}` (named by its start command or an ENV variable, or the empty WORKDIR it starts in), which the image creates as root: containers that already run it have files there that a new user could not write. Give {it} (and any volume mounted on {them}) to uid {uid}, {then}",
             data.join("`, `")
         ));
     }

@@ -150,6 +150,9 @@ pub fn builtin_user_ids(user: &str, alpine: bool) -> Option<&'static str> {
         "nonroot" => Some("65532:65532"),
         // .NET 8 and later (https://github.com/dotnet/dotnet-docker: APP_UID=1654).
         "app" => Some("1654:1654"),
+        // `nobody` is 65534 with group 65534 (nogroup on Debian, nobody on Alpine) in both
+        // distributions' base passwd files.
+        "nobody" => Some("65534:65534"),
         // Debian's base-passwd and Alpine's fixed id for www-data.
         "www-data" if alpine => Some("82:82"),
         "www-data" => Some("33:33"),

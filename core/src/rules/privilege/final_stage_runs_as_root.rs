@@ -241,6 +241,39 @@ fn option_value(words: &[&str], names: &[&str]) -> Option<String> {
     None
 }
 
+/// The user the build hands files to (`chown -R nobody: /opt/app`, `COPY --chown=app:app`),
+/// the last one: the image is prepared for that user, and a new one could not write there.
+fn owner_of_directories(ctx: &Context<'_>, chain: &[usize], alpine: bool) -> Option<(String, Option<String>)> {
+    let mut owner: Option<String> = None;
+    for &index in chain {
+        let instruction = ctx.model.instructions[index];
+        if matches!(instruction.keyword, crate::syntax::Keyword::Copy | crate::syntax::Keyword::Add) {
+            if let Some(value) = instruction.flag("chown").and_then(|f| f.value()) {
+                owner = Some(value.to_string());
+            }
+        }
+        for (_, command) in commands(ctx, index) {
+            if command.program() == Some("chown") {
+                if let Some(word) = command.args().iter().find(|w| !w.text.starts_with('-')) {
+                    owner = Some(word.text.to_string());
+                }
+            }
+        }
+    }
+    let owner = owner?;
+    let (user, group) = owner.split_once([':', '.']).unwrap_or((owner.as_str(), ""));
+    if user.is_empty() || is_root_user(user) || !usable_name(user) || user.contains('$') {
+        return None;
+    }
+    let numeric = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let ids = if numeric(user) {
+        Some(format!("{user}:{}", if numeric(group) { group } else { user }))
+    } else {
+        builtin_user_ids(user, alpine).map(str::to_string)
+    };
+    Some((user.to_string(), ids))
+}
+
 /// A name that `USER <name>` can carry: not empty (`adduser \` with a stray escape gives an
 /// empty word, and `USER ` with nothing after it names no one, so the fix never settled), no
 /// blanks, no variables.
@@ -256,6 +289,13 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let EndUser::Root(user_instruction) = end_user(ctx.model, stage.index) else {
         return;
     };
+    // A `FROM scratch` stage that starts nothing only collects files (`--output` exports,
+    // artifacts other stages or tools copy out): no process ever runs as its user.
+    let start = crate::rules::helpers::start_commands(ctx.model, stage.index);
+    let scratch = matches!(stage.base.base, crate::model::Base::Scratch);
+    if scratch && user_instruction.is_none() && start.entrypoint.is_none() && start.cmd.is_none() {
+        return;
+    }
     let from = ctx.model.instructions[stage.from];
     let (range, message) = match user_instruction {
         Some(user) => (
@@ -357,7 +397,9 @@ fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
     let user =
         |ctx: &Context<'_>, name: &str| format!("{} {name}", keyword_like(ctx, last, "USER"));
     let alpine = facts.distro == Distro::Alpine;
-    let existing = known_user(ctx, &chain).or_else(|| {
+    let known = known_user(ctx, &chain);
+    let owner = if known.is_none() { owner_of_directories(ctx, &chain, alpine) } else { None };
+    let existing = known.or(owner.clone()).or_else(|| {
         facts.builtin_user.map(|name| {
             (
                 name.to_string(),
@@ -366,9 +408,14 @@ fn fix(ctx: &Context<'_>, stage_index: usize) -> Option<Fix> {
         })
     });
     if let Some((name, ids)) = existing {
+        let what = if owner.is_some() {
+            format!("`{name}`, the user the build gives its files to")
+        } else {
+            format!("the existing user `{name}`")
+        };
         let (written, title) = match ids {
-            Some(ids) => (ids.clone(), format!("Switch to the existing user `{name}` ({ids})")),
-            None => (name.clone(), format!("Switch to the existing user `{name}` (by name: the Dockerfile gives it no fixed uid)")),
+            Some(ids) => (ids.clone(), format!("Switch to {what} ({ids})")),
+            None => (name.clone(), format!("Switch to {what} (by name: the Dockerfile gives it no fixed uid)")),
         };
         return Some(Fix::unsafe_edit(
             title,

@@ -23,7 +23,9 @@ rule! {
     ///
     /// ## Fix safety
     /// Safe: `--no-cache` fetches a fresh index for this command and keeps none; the same
-    /// packages are installed.
+    /// packages are installed. An `apk update` earlier in the same `RUN` still leaves its index
+    /// in `/var/cache/apk`: the message says to drop it (the fix leaves it, since removing a
+    /// command from a chain of `&&` is an edit to read, not to make blind).
     ///
     /// In a stage the final image is not built on (a build stage it only copies artifacts
     /// from), the finding is reported but the fix is not offered: nothing left there ships, so
@@ -51,19 +53,26 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             || commands(ctx, index).any(|(_, c)| {
                 c.program() == Some("rm") && c.args().iter().any(|w| w.text.starts_with("/var/cache/apk"))
             });
+        let mut updated = false;
         for (script, command) in commands(ctx, index) {
             let Some(sub) = command.subcommand() else { continue };
+            if command.program() == Some("apk") && sub.text == "update" {
+                updated = true;
+            }
             if command.program() != Some("apk") || sub.text != "add" || cleans_cache {
                 continue;
             }
             if command.has_flag(&["--no-cache"]) {
                 continue;
             }
-            let mut finding = ctx.finding(
-                &ApkAddWithoutNoCache::META,
-                command.range,
-                "`apk add` without `--no-cache` leaves the package index in the layer",
-            );
+            // `--no-cache` keeps no index of its own, but one that `apk update` fetched before
+            // it in the same RUN stays.
+            let message = if updated {
+                "`apk add` without `--no-cache` leaves the package index in the layer; the `apk update` before it leaves one too: drop it, as `--no-cache` fetches a fresh index itself"
+            } else {
+                "`apk add` without `--no-cache` leaves the package index in the layer"
+            };
+            let mut finding = ctx.finding(&ApkAddWithoutNoCache::META, command.range, message);
             if exact_positions(script) {
                 finding.fix = Some(Fix::safe(
                     "Add `--no-cache`",

@@ -13,7 +13,9 @@ use crate::syntax::Instruction;
 rule! {
     /// ## What it does
     /// Flags a final image that has a shell (so it ships a userland: `su`, `passwd`, `mount`...)
-    /// when no build step removes the setuid and setgid bits from its files.
+    /// when no build step removes the setuid and setgid bits from its files. A sweep counts
+    /// (`find` for setuid files that acts on them, a recursive `chmod a-s`); a `chmod u-s` of
+    /// named files does not, since every other file keeps its bits, and the message names them.
     ///
     /// ## Why is this bad?
     /// A program with the setuid bit runs with the rights of its owner, usually root, whoever
@@ -84,6 +86,13 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     }
     let from = ctx.model.instructions[stage.from];
     let mut message = "no build step removes the setuid and setgid bits from the final image's files".to_string();
+    let named: Vec<String> = final_image.iter().flat_map(|&i| named_strips(ctx, i)).collect();
+    if !named.is_empty() {
+        message.push_str(&format!(
+            " (only from `{}`, named: every other setuid or setgid file keeps its bits)",
+            named.join("`, `")
+        ));
+    }
     // The strip step needs `find`: on an image without it, `|| true` would hide that it did
     // nothing.
     let no_find = lacks_find(ctx.model, stage.index);
@@ -104,9 +113,28 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     findings.push(finding);
 }
 
-/// Whether RUN instruction `index` removes setuid/setgid bits.
+/// Whether RUN instruction `index` removes setuid/setgid bits from every file: a `find` for
+/// them that acts on what it finds (`-exec chmod a-s`, `-delete`, piped to `xargs chmod -s`),
+/// or a recursive `chmod` (`chmod -R a-s /usr/bin`). A `chmod u-s` of named files leaves the
+/// others their bits.
 fn strips_bits(ctx: &Context<'_>, index: usize) -> bool {
-    commands(ctx, index).any(|(_, command)| chmod_removes_s(command) || finds_setuid_files(command))
+    commands(ctx, index).any(|(_, command)| {
+        finds_setuid_files(command)
+            || chmod_of(command).is_some_and(|chmod| {
+                removes_s(&chmod.mode.text)
+                    && (chmod.recursive || matches!(command.program(), Some("find" | "xargs")))
+            })
+    })
+}
+
+/// The files a RUN removes the bits from by name (`chmod u-s /usr/bin/chsh`), for the message.
+fn named_strips(ctx: &Context<'_>, index: usize) -> Vec<String> {
+    commands(ctx, index)
+        .filter(|(_, command)| command.program() == Some("chmod"))
+        .filter_map(|(_, command)| chmod_of(command))
+        .filter(|chmod| removes_s(&chmod.mode.text) && !chmod.recursive)
+        .flat_map(|chmod| chmod.targets.iter().map(|t| t.text.to_string()).collect::<Vec<_>>())
+        .collect()
 }
 
 /// Whether RUN instruction `index` gives a file the setuid/setgid bits (`chmod u+s`, `chmod 4755`).
@@ -123,11 +151,6 @@ fn has_s(mode: &str) -> bool {
     symbolic_mode(mode).is_some_and(|clauses| {
         clauses.iter().any(|clause| clause.actions.iter().any(|&(op, letters)| op != '-' && letters.contains('s')))
     })
-}
-
-/// `chmod u-s ...`, also when run by `find -exec` or `xargs`.
-fn chmod_removes_s(command: &SimpleCommand) -> bool {
-    chmod_of(command).is_some_and(|chmod| removes_s(&chmod.mode.text))
 }
 
 /// A symbolic mode with a clause that removes `s`: `a-s`, `ug-s`, `-s`, `u-s,g-s`, `go-ws`.

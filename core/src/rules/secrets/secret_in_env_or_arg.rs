@@ -273,6 +273,18 @@ fn stage_arguments(ctx: &Context<'_>, index: usize) -> Vec<String> {
         .collect()
 }
 
+/// For an `ENV` or `LABEL` in a stage the final image is not built on: where the value still
+/// is (that stage's configuration, so the build cache and any image built with `--target`),
+/// since the shipped image's configuration does not hold it.
+fn not_shipped(ctx: &Context<'_>, index: usize) -> String {
+    let Some(stage) = ctx.model.stage_of(index) else { return String::new() };
+    if ctx.model.stages.len() < 2 || ctx.model.stages_shipped().contains(&stage.index) {
+        return String::new();
+    }
+    let name = stage.name.clone().unwrap_or_else(|| stage.index.to_string());
+    format!(" (stage `{name}` is not part of the final image: the value is in that stage's configuration, the build cache and any image built with `--target {name}`, not in the shipped image)")
+}
+
 /// DH401
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     for (index, outer) in ctx.model.instructions.iter().enumerate() {
@@ -313,6 +325,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                             secret_mount(name)
                         ),
                     };
+                    let message = format!("{message}{}", not_shipped(ctx, index));
                     findings.push(ctx.finding(&SecretInEnvOrArg::META, pair.key.range.cover(pair.value.range), message));
                 }
             }

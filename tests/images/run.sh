@@ -174,10 +174,13 @@ grep -q "^FROM gcr.io/distroless/static-debian13:nonroot@sha256:" "$WORK/go-web/
 # One app per ecosystem, each built and run in its official image, each moved onto its
 # distroless image (no shell, uid 65532): Rust on cc, Node.js, Python (system site-packages and
 # a venv) and Java.
-for pair in rust-cc:cc-debian13 node:nodejs24-debian13 python-site:python3-debian13 python-venv:python3-debian13 python-multistage:python3-debian13 java:java21-debian13; do
+for pair in rust-cc:cc-debian13 node:nodejs24-debian13 python-site:python3-debian13 python-venv:python3-debian13 python-multistage:python3-debian13 java:java21-debian13 java-cp:java21-debian13; do
   app=${pair%%:*} final=${pair#*:}
   mkdir -p "$WORK/src-$app" && cp -r "$ROOT/tests/images/$app"/. "$WORK/src-$app/"
-  case $app in python-*) python3 "$ROOT/tests/images/wheel/make_wheel.py" "$WORK/src-$app" ;; esac
+  case $app in
+    python-*) python3 "$ROOT/tests/images/wheel/make_wheel.py" "$WORK/src-$app" ;;
+    java-cp) cp "$ROOT/tests/images/java/Main.java" "$WORK/src-$app/" ;;  # the same server
+  esac
   test_app "$app" "$WORK/src-$app" no own
   grep -q "^FROM gcr.io/distroless/$final:nonroot@sha256:" "$WORK/$app/Dockerfile.hardened" \
     && pass "$app: final stage moved to distroless/$final" || fail "$app: final stage not distroless/$final"

@@ -90,6 +90,10 @@ pub struct RebasePlan {
     /// A new CMD replacing the stage's CMD/ENTRYPOINT, when the new image's own entrypoint
     /// changes what the command must say (`java -jar app.jar` → `CMD ["app.jar"]`).
     pub cmd: Option<Vec<String>>,
+    /// A new ENTRYPOINT replacing the stage's CMD/ENTRYPOINT, when the start does not fit the
+    /// new image's own entrypoint (`java -cp app:app/lib/* Main` on distroless/java, whose
+    /// entrypoint is `java -jar`).
+    pub entrypoint: Option<Vec<String>>,
     /// RUN instructions that only install what the new image already contains (CA
     /// certificates, tzdata, glibc, OpenSSL's libraries...) or only create a user: dropped.
     pub dropped: Vec<usize>,
@@ -705,6 +709,7 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
         build_stage,
         user,
         cmd: None,
+        entrypoint: None,
         dropped: runs,
     })
 }
@@ -843,7 +848,7 @@ fn rebase_java(
 ) -> Decision {
     let argv = &start.argv;
     if argv.get(1).map(String::as_str) != Some("-jar") {
-        return decline(Some(Ecosystem::Java), format!("the app starts with `{}`; the distroless Java image runs `java -jar APP.jar` (JVM options go in JAVA_TOOL_OPTIONS)", argv.join(" ")));
+        return rebase_java_command(ctx, stage, start, user);
     }
     let Some(jar) = argv.get(2).filter(|j| !j.contains(['*', '?', '$'])) else {
         return decline(
@@ -882,6 +887,45 @@ fn rebase_java(
         build_stage,
         user,
         cmd: Some(cmd),
+        entrypoint: None,
+        dropped: Vec::new(),
+    })
+}
+
+/// The Java version a JRE final stage's base image names (`eclipse-temurin:17-jre`).
+fn final_java_version(stage: &Stage) -> Option<u32> {
+    match &stage.base.base {
+        Base::Image { image } => java_version(&image.tag.clone().unwrap_or_default().to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// A JRE final stage started by `java` with options or a class path (`java -cp
+/// app:app/lib/* com.example.Main`, Spring Boot's unpacked layout): distroless/java's own
+/// entrypoint is `java -jar`, so the same command becomes the stage's ENTRYPOINT, with the
+/// image's `java`. Java expands a class path's `*` itself, so no shell is needed.
+fn rebase_java_command(ctx: &Context<'_>, stage: &Stage, start: &StartCommand, user: UserChange) -> Decision {
+    let argv = &start.argv;
+    if argv.iter().any(|a| a.contains('$')) {
+        return decline(Some(Ecosystem::Java), format!("the app starts with `{}`, whose variables need a shell to expand; distroless/java has none", argv.join(" ")));
+    }
+    let Some(build_stage) = copies_into(ctx, stage).into_iter().find_map(|c| c.from_stage) else {
+        return decline(Some(Ecosystem::Java), format!("the app starts with `{}`, but nothing is copied from a build stage, so what it runs is not known", argv.join(" ")));
+    };
+    let Some(version) = final_java_version(stage) else {
+        return decline(Some(Ecosystem::Java), format!("the Java version of `{}` is not known", stage.base.written));
+    };
+    if let Err(reason) = available(Runtime::Java { version }, ctx) {
+        return decline(Some(Ecosystem::Java), reason);
+    }
+    let entrypoint = std::iter::once("/usr/bin/java".to_string()).chain(argv[1..].iter().cloned()).collect();
+    Decision::Rebase(RebasePlan {
+        ecosystem: Ecosystem::Java,
+        runtime: Runtime::Java { version },
+        build_stage,
+        user,
+        cmd: None,
+        entrypoint: Some(entrypoint),
         dropped: Vec::new(),
     })
 }

@@ -40,11 +40,14 @@ rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Unsafe: the final image changes. It is only offered when the final stage runs no
+    /// Unsafe: the final image changes. A stage without a WORKDIR gets `WORKDIR /`: distroless
+    /// `:nonroot` images work in `/home/nonroot`, and relative paths must keep their meaning. It is only offered when the final stage runs no
     /// commands (no RUN), starts without a shell, and starts either a binary copied from a
     /// stage whose build is known (Go or Rust), so that whether it needs a C library is known,
-    /// or `java -jar` on a copied jar (Java 17 or 21; the start becomes the distroless image's
-    /// own `java -jar`). A binary built on Alpine with a C library is left alone: distroless
+    /// or `java -jar` on a copied jar (Java 17, 21 or 25; the start becomes the distroless
+    /// image's own `java -jar`), or `java` with options or a class path on files copied from a
+    /// build stage (`java -cp app:app/lib/* Main`: the command becomes the stage's ENTRYPOINT,
+    /// with the image's `/usr/bin/java`). A binary built on Alpine with a C library is left alone: distroless
     /// images have glibc, not musl.
     ///
     /// ## References
@@ -95,27 +98,46 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             edits.push(delete_instruction(ctx, instruction));
         }
     }
+    // distroless `:nonroot` images work in /home/nonroot; the old base worked in `/` (it set no
+    // WORKDIR, nor did the stage), so relative COPY destinations and start paths keep their
+    // meaning only with `WORKDIR /`.
+    let has_workdir = stage.body.iter().any(|&i| ctx.model.instructions[i].keyword == Keyword::Workdir);
+    let workdir_line = format!("{} /", keyword_like(ctx, from, "WORKDIR"));
+    let user_after_from = plan.user == UserChange::Add && !user_placed && std::ptr::eq(last, from);
+    if !has_workdir && !user_after_from {
+        edits.push(insert_line_after(ctx, from, &workdir_line));
+    }
     match plan.user {
         UserChange::Keep => {}
         UserChange::Add if user_placed => {}
+        UserChange::Add if user_after_from && !has_workdir => {
+            edits.push(insert_line_after(ctx, last, &format!("{workdir_line}{}{user_line}", ctx.newline())))
+        }
         UserChange::Add => edits.push(insert_line_after(ctx, last, &user_line)),
         UserChange::Replace(index) => {
             edits.push(Edit::replace(ctx.model.instructions[index].code_range(), user_line));
         }
     }
-    if let Some(cmd) = &plan.cmd {
-        // The new image's entrypoint runs the app: the stage's start lines become one CMD.
+    // The new image's entrypoint runs the app (a CMD of its arguments), or the start stays the
+    // stage's own (an ENTRYPOINT of the whole command): either way the stage's start lines
+    // become that one line.
+    let start = match (&plan.cmd, &plan.entrypoint) {
+        (Some(cmd), _) => Some(("CMD", cmd)),
+        (None, Some(entrypoint)) => Some(("ENTRYPOINT", entrypoint)),
+        (None, None) => None,
+    };
+    if let Some((keyword, argv)) = start {
         let starts: Vec<usize> = stage
             .body
             .iter()
             .copied()
             .filter(|&i| matches!(ctx.model.instructions[i].keyword, Keyword::Cmd | Keyword::Entrypoint))
             .collect();
-        let json = exec_form(cmd);
+        let json = exec_form(argv);
         for (n, &index) in starts.iter().enumerate() {
             let instruction = ctx.model.instructions[index];
             if n == 0 {
-                edits.push(Edit::replace(instruction.code_range(), format!("{} {json}", keyword_like(ctx, instruction, "CMD"))));
+                edits.push(Edit::replace(instruction.code_range(), format!("{} {json}", keyword_like(ctx, instruction, keyword))));
             } else {
                 edits.push(Edit::delete(instruction.range));
             }

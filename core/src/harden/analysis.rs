@@ -640,6 +640,12 @@ fn rebase(ctx: &Context<'_>, stage: &Stage) -> Decision {
             }
         }
     }
+    if let Some(plan) = standalone_python(ctx, stage, &start, workdir.as_deref(), user) {
+        return match droppable(ctx, &runs, plan.runtime) {
+            Ok(()) => Decision::Rebase(RebasePlan { dropped: runs, ..plan }),
+            Err(reason) => decline(Some(Ecosystem::Python), reason),
+        };
+    }
     let Some((build_stage, built_path)) = source else {
         return decline(None, format!("the program `{program}` is not a file copied from a build stage, so what it needs at run time is not known"));
     };
@@ -887,6 +893,53 @@ fn rebase_java(
         build_stage,
         user,
         cmd: Some(cmd),
+        entrypoint: None,
+        dropped: Vec::new(),
+    })
+}
+
+/// A Python app that brings its own interpreter: uv's managed Python (python-build-standalone,
+/// which links only glibc) installed into `UV_PYTHON_INSTALL_DIR` in a build stage and copied
+/// to the same path in the final stage, with the program run from a copied directory (a venv's
+/// `bin` on PATH, or the interpreter's). Such an app runs on distroless/cc unchanged: its venv
+/// links to the interpreter by that absolute path, and the console scripts' `#!` lines are
+/// read by the kernel, not a shell.
+fn standalone_python(
+    ctx: &Context<'_>,
+    stage: &Stage,
+    start: &StartCommand,
+    workdir: Option<&str>,
+    user: UserChange,
+) -> Option<RebasePlan> {
+    let copies = copies_into(ctx, stage);
+    let interpreter = copies.iter().find_map(|copy| {
+        let from = copy.from_stage?;
+        let dir = stage_env(ctx, &ctx.model.stages[from], "UV_PYTHON_INSTALL_DIR")?;
+        let dir = dir.trim_end_matches('/').to_string();
+        let uses_uv = stage_commands(ctx, &ctx.model.stages[from]).iter().any(|c| c.command.program() == Some("uv"));
+        (uses_uv && copy.sources.len() == 1 && copy.sources[0].trim_end_matches('/') == dir && copy.dest == dir).then_some((from, dir))
+    })?;
+    let (build_stage, _) = interpreter;
+    // Where the program is: a path, or a name found on the stage's PATH, inside a directory
+    // copied from a stage.
+    let program = &start.argv[0];
+    let path = stage_env(ctx, stage, "PATH").unwrap_or_default();
+    let candidates: Vec<String> = if program.contains('/') {
+        vec![join_path(workdir, program)]
+    } else {
+        path.split(':').filter(|d| d.starts_with('/')).map(|d| format!("{}/{program}", d.trim_end_matches('/'))).collect()
+    };
+    let inside = |path: &str, dir: &str| path.starts_with(&format!("{}/", dir.trim_end_matches('/')));
+    let found = candidates.iter().any(|c| copies.iter().any(|copy| copy.from_stage.is_some() && inside(c, &copy.dest)));
+    if !found || start.argv.iter().any(|a| a.contains('$')) {
+        return None;
+    }
+    Some(RebasePlan {
+        ecosystem: Ecosystem::Python,
+        runtime: Runtime::DynamicBinary,
+        build_stage,
+        user,
+        cmd: None,
         entrypoint: None,
         dropped: Vec::new(),
     })

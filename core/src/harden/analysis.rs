@@ -870,11 +870,7 @@ fn rebase_java(
             ),
         );
     };
-    let tag = match &stage.base.base {
-        Base::Image { image } => image.tag.clone().unwrap_or_default().to_ascii_lowercase(),
-        _ => String::new(),
-    };
-    let Some(version) = java_version(&tag) else {
+    let Some(version) = final_java_version(stage) else {
         return decline(
             Some(Ecosystem::Java),
             format!("the Java version of `{}` is not known", stage.base.written),

@@ -308,9 +308,9 @@ pub fn analyse(ctx: &Context<'_>) -> Decision {
         Ecosystem::Java => java(&tag, &start, workdir.as_deref()),
         Ecosystem::Dotnet => dotnet(&tag, &commands, &start, workdir.as_deref()),
     }
-    .and_then(|plan| available(plan.runtime, ctx).map(|()| plan))
     .and_then(|plan| {
-        // A package the app may use at run time stays behind in the build stage.
+        // A current minimal image for the runtime, and no package the app may use at run time
+        // left behind in the build stage.
         let image = final_image(plan.runtime, ctx.settings.today()).map_err(|no| no.describe(plan.runtime))?;
         match super::system_packages::runtime_package(commands.iter().map(|c| c.command), &image) {
             Some((package, manager)) => Err(super::system_packages::reason(&package, &manager, &image)),
@@ -460,7 +460,7 @@ const BUILD_TOOL_FILES: &[&str] = &["uv", "uvx", "poetry", "pdm", "pip", "npm", 
 /// copies in elsewhere (`COPY settings.yaml /etc/app/`, a venv from another stage) are carried
 /// to the same place too, and files built in another stage must have been built for glibc.
 fn carry_copied_files(ctx: &Context<'_>, stage: &Stage, plan: &mut AppPlan) -> Result<(), String> {
-    let inside = |path: &str, dir: &str| path == dir || path.starts_with(&format!("{}/", dir.trim_end_matches('/')));
+    let inside = crate::model::is_within;
     for copy in copies_into(ctx, stage) {
         if let Some(from) = copy.from_stage {
             let image = root_image_of(ctx, from);
@@ -738,7 +738,8 @@ fn only_provisions(ctx: &Context<'_>, index: usize) -> bool {
                         "apt-get" | "apt" | "apk" => crate::rules::helpers::package_command(command).is_some_and(|p| {
                             p.is(&["update", "install", "add", "clean", "autoclean", "upgrade", "dist-upgrade", "autoremove"])
                         }),
-                        "update-ca-certificates" | "groupadd" | "useradd" | "addgroup" | "adduser" | "true" => true,
+                        "update-ca-certificates" | "true" => true,
+                        user if USER_CREATION.contains(&user) => true,
                         // DH103's strip step: a distroless image has no setuid files to strip.
                         "find" => is_strip_step(ctx, index),
                         "rm" => command.args().iter().all(|w| {
@@ -751,13 +752,17 @@ fn only_provisions(ctx: &Context<'_>, index: usize) -> bool {
         })
 }
 
+/// The programs that create users and groups (DH101's step): a distroless image has its own
+/// `nonroot`, so a RUN of only these may go.
+const USER_CREATION: &[&str] = &["groupadd", "useradd", "addgroup", "adduser"];
+
 /// Whether the RUN at `index` only creates users and groups (DH101's step).
 fn creates_users_only(ctx: &Context<'_>, index: usize) -> bool {
     let scripts = &ctx.scripts[index];
     !scripts.is_empty()
         && scripts.iter().all(|script| {
             script.commands.iter().all(|command| {
-                matches!(command.program(), Some("groupadd" | "useradd" | "addgroup" | "adduser" | "true"))
+                command.program().is_some_and(|program| program == "true" || USER_CREATION.contains(&program))
             })
         })
 }
@@ -908,14 +913,14 @@ fn standalone_python(
     user: UserChange,
 ) -> Option<RebasePlan> {
     let copies = copies_into(ctx, stage);
-    let interpreter = copies.iter().find_map(|copy| {
+    // The stage the interpreter comes from.
+    let build_stage = copies.iter().find_map(|copy| {
         let from = copy.from_stage?;
         let dir = stage_env(ctx, &ctx.model.stages[from], "UV_PYTHON_INSTALL_DIR")?;
-        let dir = dir.trim_end_matches('/').to_string();
+        let dir = dir.trim_end_matches('/');
         let uses_uv = stage_commands(ctx, &ctx.model.stages[from]).iter().any(|c| c.command.program() == Some("uv"));
-        (uses_uv && copy.sources.len() == 1 && copy.sources[0].trim_end_matches('/') == dir && copy.dest == dir).then_some((from, dir))
+        (uses_uv && copy.sources.len() == 1 && copy.sources[0].trim_end_matches('/') == dir && copy.dest == dir).then_some(from)
     })?;
-    let (build_stage, _) = interpreter;
     // Where the program is: a path, or a name found on the stage's PATH, inside a directory
     // copied from a stage.
     let program = &start.argv[0];
@@ -925,8 +930,8 @@ fn standalone_python(
     } else {
         path.split(':').filter(|d| d.starts_with('/')).map(|d| format!("{}/{program}", d.trim_end_matches('/'))).collect()
     };
-    let inside = |path: &str, dir: &str| path.starts_with(&format!("{}/", dir.trim_end_matches('/')));
-    let found = candidates.iter().any(|c| copies.iter().any(|copy| copy.from_stage.is_some() && inside(c, &copy.dest)));
+    let under = |path: &str, dir: &str| path != dir && crate::model::is_within(path, dir);
+    let found = candidates.iter().any(|c| copies.iter().any(|copy| copy.from_stage.is_some() && under(c, &copy.dest)));
     if !found || start.argv.iter().any(|a| a.contains('$')) {
         return None;
     }

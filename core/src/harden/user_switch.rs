@@ -8,6 +8,7 @@
 //! changedetection.io, gotify): each started as root, kept its state on a volume or a directory
 //! it created, or listened on port 80, and each would have stopped working after the switch.
 
+use crate::model::is_within;
 use crate::model::shell::SimpleCommand;
 use crate::rules::helpers::{chain_instructions, start_commands};
 use crate::rules::Context;
@@ -36,8 +37,7 @@ pub fn volumes(ctx: &Context<'_>, stage: usize) -> Vec<String> {
 /// Scratch space every user may write (`/tmp` is mode 1777): a volume there keeps no state a
 /// new user would lose.
 fn is_scratch(path: &str) -> bool {
-    let path = path.trim_end_matches('/');
-    ["/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm"].iter().any(|dir| path == *dir || path.starts_with(&format!("{dir}/")))
+    ["/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm"].iter().any(|dir| is_within(path, dir))
 }
 
 /// The ports below 1024 the image says its app listens on, each with where it says so:
@@ -207,7 +207,7 @@ fn data_directories(ctx: &Context<'_>, stage: usize) -> Vec<String> {
         }
     }
     // Made by the image: the directory itself or something in it (`mkdir -p /data/caddy`).
-    let inside = |path: &str, dir: &str| path == dir || path.starts_with(&format!("{dir}/"));
+    let inside = is_within;
     let mut out: Vec<String> = Vec::new();
     for dir in named {
         if made.iter().any(|m| inside(m, &dir)) && !handed.iter().any(|h| inside(&dir, h)) && !is_scratch(&dir) && !out.contains(&dir) {
@@ -258,8 +258,7 @@ fn empty_workdir(ctx: &Context<'_>, stage: usize) -> Option<String> {
     if dir.is_empty() || dir.contains('$') {
         return None;
     }
-    let inside = |path: &str| path.trim_end_matches('/') == dir || path.starts_with(&format!("{dir}/"));
-    (!touched.iter().any(|t| inside(t))).then_some(dir)
+    (!touched.iter().any(|t| is_within(t, &dir))).then_some(dir)
 }
 
 /// Whether a variable names where the app keeps its data or state (`XDG_DATA_HOME`,

@@ -414,6 +414,13 @@ fn read_stage(
     }
 }
 
+/// Whether the absolute `path` is `dir` or lies under it (trailing slashes do not count;
+/// everything is within `/`).
+pub fn is_within(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    path.trim_end_matches('/') == dir || path.starts_with(&format!("{dir}/"))
+}
+
 /// `base` joined with `path` unless `path` is absolute.
 pub fn join_path(base: Option<&str>, path: &str) -> String {
     let path = path.trim_matches('"');
@@ -444,6 +451,13 @@ fn normalize(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn within_a_directory() {
+        assert!(is_within("/data", "/data") && is_within("/data/", "/data") && is_within("/data/x", "/data/"));
+        assert!(!is_within("/database", "/data") && !is_within("/", "/data"));
+        assert!(is_within("/anything", "/") && is_within("/", "/"));
+    }
     use crate::syntax::parse;
 
     #[test]

@@ -697,7 +697,7 @@ pub fn cache_mount_targets(instruction: &Instruction) -> Vec<String> {
 pub fn mounts_cache_over(instruction: &Instruction, path: &str) -> bool {
     cache_mount_targets(instruction)
         .iter()
-        .any(|t| path == t || path.starts_with(&format!("{}/", t.trim_end_matches('/'))))
+        .any(|t| crate::model::is_within(path, t))
 }
 
 /// The paths a recursive `rm` (`rm -rf`, `rm -r`, `rm -fR`...) removes, without a trailing `/`

@@ -436,7 +436,8 @@ fn copies_into(ctx: &Context<'_>, stage: &Stage) -> Vec<CopyIn> {
         let from_stage = from.and_then(|r| ctx.model.stage_by_reference(r, stage.index));
         out.push(CopyIn {
             from_image: from.filter(|_| from_stage.is_none()).map(str::to_string),
-            dest: join_path(workdir.as_deref(), dest.text.trim_matches('"')).trim_end_matches('/').to_string(),
+            // `/` stays `/` (join_path gives no other trailing slash).
+            dest: join_path(workdir.as_deref(), dest.text.trim_matches('"')),
             from_stage,
             sources: crate::rules::helpers::copy_sources(instruction).iter().map(|w| w.text.trim_matches('"').to_string()).collect(),
         });

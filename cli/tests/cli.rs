@@ -241,6 +241,8 @@ fn rule_explains_and_rules_lists() {
         assert!(r.stdout.contains(section), "{section}");
     }
     assert_eq!(run(dir.path(), &["rule", "final-stage-runs-as-root"], None).stdout, r.stdout);
+    // Another tool's id finds the rule that claims it.
+    assert_eq!(run(dir.path(), &["rule", "DL3002"], None).stdout, r.stdout);
     assert_eq!(run(dir.path(), &["rule", "DH999"], None).code, 2);
     let list = run(dir.path(), &["rules", "--format", "json"], None);
     let doc: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();

@@ -3,20 +3,15 @@
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use dfharden_core::render::{rule_markdown, rules_table};
-use dfharden_core::rules::{rule_by_code, Rule};
+use dfharden_core::render::{rule_markdown, rules_table, JsonRules};
+use dfharden_core::rules::find_rule;
 use dfharden_core::ALL_RULES;
-use serde_json::json;
 
 use crate::args::{RuleArgs, RulesArgs, RulesFormat};
 use crate::Outcome;
 
-fn find(rule: &str) -> Option<&'static Rule> {
-    rule_by_code(rule).or_else(|| ALL_RULES.iter().find(|r| r.meta.name.eq_ignore_ascii_case(rule.trim())))
-}
-
 pub fn rule(args: &RuleArgs) -> Result<Outcome> {
-    let Some(rule) = find(&args.rule) else {
+    let Some(rule) = find_rule(&args.rule) else {
         bail!("no rule `{}` (see `dfharden rules`)", args.rule);
     };
     let mut out = anstream::stdout().lock();
@@ -29,24 +24,7 @@ pub fn list(args: &RulesArgs) -> Result<Outcome> {
     match args.format {
         RulesFormat::Markdown => out.write_all(rules_table(ALL_RULES).as_bytes())?,
         RulesFormat::Json => {
-            let rules: Vec<_> = ALL_RULES
-                .iter()
-                .map(|r| {
-                    let m = r.meta;
-                    json!({
-                        "code": m.code,
-                        "name": m.name,
-                        "category": m.category,
-                        "severity": m.severity,
-                        "fix": m.fix,
-                        "status": m.status,
-                        "summary": m.summary,
-                        "aliases": m.aliases,
-                        "explanation": m.explanation(),
-                    })
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut out, &json!({ "version": 1, "rules": rules }))?;
+            serde_json::to_writer_pretty(&mut out, &JsonRules::of(ALL_RULES))?;
             writeln!(out)?;
         }
         RulesFormat::Text => {

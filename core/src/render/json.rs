@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Location;
 use crate::fix::{Applicability, Fix};
-use crate::rules::{Category, Finding, Severity};
+use crate::rules::{Alias, Category, Finding, FixAvailability, Rule, Severity, Status};
 use crate::syntax::{LineIndex, SyntaxError};
 
 /// Bumped when the shape changes incompatibly.
@@ -97,5 +97,51 @@ impl FileReport {
 impl JsonReport {
     pub fn new(files: Vec<FileReport>) -> JsonReport {
         JsonReport { version: JSON_VERSION, tool: "dfharden", tool_version: env!("CARGO_PKG_VERSION"), files }
+    }
+}
+
+/// One rule as tools read it: `dfharden rules --format json` lists these, the npm package's
+/// `explain` and `rules` return them.
+#[derive(Debug, Serialize)]
+pub struct JsonRule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    pub status: Status,
+    pub summary: &'static str,
+    pub aliases: &'static [Alias],
+    /// The explanation in Markdown (What it does / Why is this bad? / Example / ...).
+    pub explanation: String,
+}
+
+impl JsonRule {
+    pub fn of(rule: &Rule) -> JsonRule {
+        let m = rule.meta;
+        JsonRule {
+            code: m.code,
+            name: m.name,
+            category: m.category,
+            severity: m.severity,
+            fix: m.fix,
+            status: m.status,
+            summary: m.summary,
+            aliases: m.aliases,
+            explanation: m.explanation(),
+        }
+    }
+}
+
+/// The rule catalogue document: `{"version": 1, "rules": [...]}`.
+#[derive(Debug, Serialize)]
+pub struct JsonRules {
+    pub version: u32,
+    pub rules: Vec<JsonRule>,
+}
+
+impl JsonRules {
+    pub fn of(rules: &[Rule]) -> JsonRules {
+        JsonRules { version: JSON_VERSION, rules: rules.iter().map(JsonRule::of).collect() }
     }
 }

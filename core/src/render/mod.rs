@@ -16,7 +16,7 @@ mod text;
 
 pub use diff::{attributed_hunks, unified_diff, AttributedHunk};
 pub use explain::{rule_markdown, rules_table};
-pub use json::{FileReport, JsonFinding, JsonReport, JSON_VERSION};
+pub use json::{FileReport, JsonFinding, JsonReport, JsonRule, JsonRules, JSON_VERSION};
 pub use location::Location;
 pub use sarif::{sarif_log, SarifInput, SarifLog};
 pub use text::{finding_line, github_annotation};

@@ -58,3 +58,19 @@ rules! {
 pub fn rule_by_code(code: &str) -> Option<&'static Rule> {
     ALL_RULES.iter().find(|r| r.meta.code.eq_ignore_ascii_case(code.trim()))
 }
+
+/// The rule a person or a tool means: its code (`DH101`), its name (`final-stage-runs-as-root`)
+/// or the id of another tool's check it claims (`DL3002`, `CKV_DOCKER_3`), case-insensitive.
+/// Where several rules claim one id, the first in code order that still runs answers. The
+/// CLI's `dfharden rule`, the language server and the npm package's `explain` all ask here.
+pub fn find_rule(query: &str) -> Option<&'static Rule> {
+    let query = query.trim();
+    rule_by_code(query)
+        .or_else(|| ALL_RULES.iter().find(|r| r.meta.name.eq_ignore_ascii_case(query)))
+        .or_else(|| {
+            let claims = |r: &&Rule| r.meta.aliases.iter().any(|a| a.id.eq_ignore_ascii_case(query));
+            let mut claiming = ALL_RULES.iter().filter(claims);
+            let first = claiming.clone().next();
+            claiming.find(|r| r.meta.status != super::Status::Removed).or(first)
+        })
+}

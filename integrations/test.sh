@@ -15,7 +15,10 @@
 # - GitHub Action: run.sh with the variables action.yml passes (INPUT_*, GITHUB_OUTPUT, ...)
 #   against scratch Dockerfiles: SARIF written and valid, exit codes for fail true and false,
 #   errors; install.sh's cache key and reuse; action.yml against the Action metadata schema.
-# - Packages: `cargo package` of both crates (no build), and the packaged manifests.
+# - Packages: `cargo package` of both crates (no build), and the packaged manifests; the npm
+#   package (integrations/npm/build.sh) installed from its tarball into a scratch project, where
+#   node's test runner holds it to the CLI (integrations/npm/test/api.test.mjs) and tsc checks
+#   its TypeScript declarations (integrations/npm/test/types.ts).
 #
 # Prints one line per check and ends with "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
@@ -380,5 +383,35 @@ PY
   check "$crate: no dependency needs a newer Rust than its rust-version (exit)" $? 0
   sed 's/^/      /' "$WORK/msrv.out"
 done
+
+# ------------------------------------------------------------------------------- npm package
+# Built, packed, installed from the tarball as a user would, then tested against the CLI.
+"$ROOT/integrations/npm/build.sh" >"$WORK/npm-build.out" 2>&1
+check "integrations/npm/build.sh: exit" $? 0
+tarball=$(tail -1 "$WORK/npm-build.out")
+[ "$FAILED" = 0 ] || tail -20 "$WORK/npm-build.out" | sed 's/^/      /'
+tar -tzf "$tarball" >"$WORK/npm-files.out" 2>&1
+for file in package/package.json package/README.md package/node/dfharden.js package/node/dfharden_bg.wasm \
+  package/node/dfharden.d.ts package/web/dfharden.js package/web/dfharden_bg.wasm package/web/dfharden.d.ts; do
+  contains "npm tarball holds $file" "$WORK/npm-files.out" "$file"
+done
+lacks "npm tarball holds no Rust sources" "$WORK/npm-files.out" ".rs"
+contains "npm package: typed results in the declarations" "$WORK/npm-files.out" "package/node/dfharden.d.ts"
+wasm_gzip=$(gzip -9 -c "$ROOT/target/npm/package/node/dfharden_bg.wasm" | wc -c)
+echo "      npm package: wasm $(wc -c <"$ROOT/target/npm/package/node/dfharden_bg.wasm") bytes, $wasm_gzip gzip; tarball $(wc -c <"$tarball") bytes"
+project=$WORK/npm-user
+mkdir -p "$project"
+(cd "$project" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "$tarball") >"$WORK/npm-install.out" 2>&1
+check "npm install of the tarball into a scratch project: exit" $? 0
+cp "$ROOT/integrations/npm/test/api.test.mjs" "$ROOT/integrations/npm/test/types.ts" "$project/"
+(cd "$project" && DFHARDEN="$DFHARDEN" EXAMPLES="$ROOT/examples" node --test --test-reporter=tap api.test.mjs) >"$WORK/npm-test.out" 2>&1
+check "npm package: node --test api.test.mjs (exit)" $? 0
+grep -E '^(not )?ok ' "$WORK/npm-test.out" | sed 's/^/      /'
+[ "$FAILED" = 0 ] || grep -vE '^(ok|# )' "$WORK/npm-test.out" | head -60 | sed 's/^/      /'
+npm_passed=$(grep -cE '^ok ' "$WORK/npm-test.out")
+if [ "$npm_passed" -ge 12 ]; then pass "npm package: $npm_passed node tests passed"; else fail "npm package: only $npm_passed node tests passed"; fi
+(cd "$project" && "$ROOT/node_modules/.bin/tsc" --noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext types.ts) >"$WORK/tsc.out" 2>&1
+check "npm package: tsc --strict on a user's TypeScript, with its expected errors (exit)" $? 0
+[ "$FAILED" = 0 ] || sed 's/^/      /' "$WORK/tsc.out" | head -20
 
 finish

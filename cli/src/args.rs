@@ -67,9 +67,14 @@ pub struct SharedArgs {
     /// The name to report and to find the configuration for, when reading standard input.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
-    /// Rules to run: codes (DH101), prefixes (DH1), categories (privilege) or ALL.
+    /// Rules to run: codes (DH101), prefixes (DH1), names, categories (privilege), other
+    /// tools' ids (DL3002) or ALL. Default: every stable rule outside the style category.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
+    /// Rules to run besides the selected ones (same forms): `--extend-select style` adds the
+    /// rules that are off by default.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
     /// Rules not to run (same forms as --select).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,

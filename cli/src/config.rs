@@ -24,6 +24,7 @@ pub const LOCK_NAME: &str = "dfharden.lock";
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConfigFile {
     pub select: Option<Vec<String>>,
+    pub extend_select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
     pub profile: Option<Profile>,
     pub unsafe_fixes: Option<bool>,
@@ -183,6 +184,9 @@ impl SettingsResolver {
         if let Some(v) = &config.select {
             settings.select = v.clone();
         }
+        if let Some(v) = &config.extend_select {
+            settings.extend_select = v.clone();
+        }
         if let Some(v) = &config.ignore {
             settings.ignore = v.clone();
         }
@@ -201,6 +205,7 @@ impl SettingsResolver {
         if !args.select.is_empty() {
             settings.select = args.select.clone();
         }
+        settings.extend_select.extend(args.extend_select.iter().cloned());
         settings.ignore.extend(args.ignore.iter().cloned());
         if let Some(p) = args.profile {
             settings.profile = match p {

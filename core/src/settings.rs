@@ -84,10 +84,15 @@ pub const DEFAULT_TRUSTED_REGISTRIES: &[&str] = &[
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    /// Rules to run: codes (`DH101`), code prefixes (`DH1`), categories (`privilege`) or `ALL`.
+    /// Rules to run: codes (`DH101`), code prefixes (`DH1`), names, categories (`privilege`),
+    /// other tools' ids the rules claim (`DL3002`) or `ALL`.
     /// Empty means the profile's default set.
     pub select: Vec<String>,
-    /// Rules not to run (same forms as `select`); wins over `select`.
+    /// Rules to run besides those of `select` (or of the default set when `select` is empty):
+    /// how a rule that is off by default (the `style` category) is turned on without listing
+    /// every other rule.
+    pub extend_select: Vec<String>,
+    /// Rules not to run (same forms as `select`); wins over `select` and `extend_select`.
     pub ignore: Vec<String>,
     pub profile: Profile,
     /// Whether unsafe fixes are applied; `None` follows the profile (strict: yes, basic: no).
@@ -123,6 +128,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             select: Vec::new(),
+            extend_select: Vec::new(),
             ignore: Vec::new(),
             profile: Profile::Strict,
             unsafe_fixes: None,
@@ -154,8 +160,11 @@ impl Settings {
         if self.ignore.iter().any(|s| selector_matches(s, rule)) {
             return false;
         }
+        if self.extend_select.iter().any(|s| selector_matches(s, rule)) {
+            return true;
+        }
         if self.select.is_empty() {
-            return rule.status == crate::rules::Status::Stable;
+            return rule.status == crate::rules::Status::Stable && rule.category.on_by_default();
         }
         self.select.iter().any(|s| selector_matches(s, rule))
     }
@@ -166,9 +175,11 @@ impl Settings {
     /// codes that dfharden does not have.
     pub fn problems(&self) -> Vec<String> {
         let mut problems: Vec<String> = self.user.problem().into_iter().collect();
-        for selector in &self.select {
-            if !crate::rules::ALL_RULES.iter().any(|r| selector_matches(selector, r.meta)) {
-                problems.push(format!("select `{selector}` matches no rule (`dfharden rules` lists them)"));
+        for (setting, selectors) in [("select", &self.select), ("extend-select", &self.extend_select)] {
+            for selector in selectors {
+                if !crate::rules::ALL_RULES.iter().any(|r| selector_matches(selector, r.meta)) {
+                    problems.push(format!("{setting} `{selector}` matches no rule (`dfharden rules` lists them)"));
+                }
             }
         }
         problems
@@ -178,6 +189,7 @@ impl Settings {
     pub fn unknown_selectors(&self) -> Vec<String> {
         self.select
             .iter()
+            .chain(&self.extend_select)
             .chain(&self.ignore)
             .filter(|s| {
                 !crate::rules::ALL_RULES
@@ -189,10 +201,14 @@ impl Settings {
     }
 }
 
+/// Whether a `select`/`ignore` entry names the rule: `ALL`, a code or code prefix, the rule's
+/// name, its category, or the id of another tool's check it claims (`DL3019`), so that a list
+/// copied from a hadolint or BuildKit configuration means the same here.
 fn selector_matches(selector: &str, rule: &RuleMeta) -> bool {
     let selector = selector.trim();
     selector.eq_ignore_ascii_case("ALL")
         || rule.code.starts_with(&selector.to_ascii_uppercase())
         || selector.eq_ignore_ascii_case(rule.name)
         || Category::from_name(selector) == Some(rule.category)
+        || rule.aliases.iter().any(|a| selector.eq_ignore_ascii_case(a.id))
 }

@@ -57,3 +57,43 @@ fn suppressed_findings_are_not_fixed() {
     let settings = Settings { select: vec!["DH305".into()], ..Settings::default() };
     assert_eq!(dfharden_core::fix(text, &settings).output, text);
 }
+
+/// `select` and `ignore` take the ids of other tools' checks a rule claims, so a list copied
+/// from a hadolint configuration means the same to dfharden.
+#[test]
+fn settings_select_and_ignore_take_other_tools_ids() {
+    let text = "FROM alpine:3.20\nMAINTAINER x\nADD a.txt /a\nRUN apk add curl\n";
+    let run = |select: &[&str], ignore: &[&str]| -> Vec<&'static str> {
+        let settings = Settings {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+            ..Settings::default()
+        };
+        assert!(settings.problems().is_empty(), "{:?}", settings.problems());
+        check(text, &settings).findings.iter().map(|f| f.code).collect()
+    };
+    assert_eq!(run(&["DL3019"], &[]), ["DH305"]);
+    assert_eq!(run(&["dl3019", "DL4000"], &[]), ["DH311", "DH305"]);
+    assert_eq!(run(&["DH305", "DH308"], &["DL3020"]), ["DH305"]);
+    // A prefix of another tool's ids is not a selector: `DL3` would otherwise mean half the rules.
+    assert!(!Settings { select: vec!["DL3".into()], ..Settings::default() }.problems().is_empty());
+}
+
+/// BuildKit's `# check=` directive works through the rules that claim its checks.
+#[test]
+fn buildkit_check_directive_skips_and_raises() {
+    let settings = Settings { select: vec!["DH311".into(), "DH305".into()], ..Settings::default() };
+    let found = |text: &str| -> Vec<(&'static str, dfharden_core::rules::Severity)> {
+        check(text, &settings).findings.iter().map(|f| (f.code, f.severity)).collect()
+    };
+    use dfharden_core::rules::Severity::{Error, Info, Warning};
+    let body = "FROM alpine:3.20\nMAINTAINER x\nRUN apk add curl\n";
+    assert_eq!(found(body), [("DH311", Info), ("DH305", Warning)]);
+    assert_eq!(found(&format!("# check=skip=MaintainerDeprecated\n{body}")), [("DH305", Warning)]);
+    assert_eq!(found(&format!("# check=skip=all\n{body}")), [("DH305", Warning)]);
+    // error=true makes the claimed build checks errors; the others keep their severity.
+    assert_eq!(found(&format!("# check=error=true\n{body}")), [("DH311", Error), ("DH305", Warning)]);
+    assert_eq!(found(&format!("# check=skip=JSONArgsRecommended;error=true\n{body}")), [("DH311", Error), ("DH305", Warning)]);
+    // Not a directive once an instruction or comment came first: nothing skipped.
+    assert_eq!(found(&format!("# note\n# check=skip=all\n{body}")), [("DH311", Info), ("DH305", Warning)]);
+}

@@ -24,6 +24,9 @@ pub struct Form {
     pub unsafe_fixes: Option<bool>,
     /// Codes of the rules switched off (passed as `ignore`, like `--ignore`).
     pub disabled: BTreeSet<String>,
+    /// Codes of rules that are off by default (the style category) switched on (passed as
+    /// `extend_select`, like `--extend-select`).
+    pub enabled: BTreeSet<String>,
     pub user_name: String,
     pub uid: String,
     /// The pasted digest table, as typed.
@@ -42,6 +45,7 @@ impl Default for Form {
             profile: defaults.profile,
             unsafe_fixes: defaults.unsafe_fixes,
             disabled: BTreeSet::new(),
+            enabled: BTreeSet::new(),
             user_name: defaults.user.name,
             uid: defaults.user.uid.to_string(),
             digests: String::new(),
@@ -54,6 +58,26 @@ impl Default for Form {
 pub use dfharden_core::settings::valid_user_name;
 
 impl Form {
+    /// Whether a rule runs: its default, unless the user switched it.
+    pub fn rule_on(&self, rule: &dfharden_core::RuleMeta) -> bool {
+        if rule.category.on_by_default() {
+            !self.disabled.contains(rule.code)
+        } else {
+            self.enabled.contains(rule.code)
+        }
+    }
+
+    /// Switches a rule on or off, recording only what differs from its default.
+    fn set_rule(&mut self, rule: &dfharden_core::RuleMeta, on: bool) {
+        let code = rule.code.to_string();
+        let (differs, set) = if rule.category.on_by_default() { (!on, &mut self.disabled) } else { (on, &mut self.enabled) };
+        if differs {
+            set.insert(code);
+        } else {
+            set.remove(&code);
+        }
+    }
+
     /// The core settings this form stands for, and what in it could not be used. The default
     /// form gives exactly `Settings::default()`, which is what the CLI uses without a
     /// configuration file.
@@ -63,6 +87,7 @@ impl Form {
         settings.profile = self.profile;
         settings.unsafe_fixes = self.unsafe_fixes;
         settings.ignore = self.disabled.iter().cloned().collect();
+        settings.extend_select = self.enabled.iter().cloned().collect();
         let name = self.user_name.trim();
         if valid_user_name(name) {
             settings.user.name = name.to_string();
@@ -417,19 +442,13 @@ impl Reducible for State {
             Action::SetProfile(profile) => next.form.profile = profile,
             Action::SetUnsafeFixes(choice) => next.form.unsafe_fixes = choice,
             Action::SetRule(code, on) => {
-                if on {
-                    next.form.disabled.remove(&code);
-                } else {
-                    next.form.disabled.insert(code);
+                if let Some(rule) = dfharden_core::rules::rule_by_code(&code) {
+                    next.form.set_rule(rule.meta, on);
                 }
             }
             Action::SetCategory(category, on) => {
                 for rule in ALL_RULES.iter().filter(|r| r.meta.category.name() == category) {
-                    if on {
-                        next.form.disabled.remove(rule.meta.code);
-                    } else {
-                        next.form.disabled.insert(rule.meta.code.to_string());
-                    }
+                    next.form.set_rule(rule.meta, on);
                 }
             }
             Action::SetUserName(name) => next.form.user_name = name,

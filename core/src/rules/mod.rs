@@ -25,7 +25,7 @@ use crate::model::Dockerfile;
 use crate::settings::Settings;
 use crate::syntax::{Instruction, Parse, TextRange};
 
-pub use registry::{rule_by_code, Rule, ALL_RULES};
+pub use registry::{find_rule, rule_by_code, Rule, ALL_RULES};
 pub use suppression::Suppressions;
 
 /// What a rule is about.
@@ -44,16 +44,25 @@ pub enum Category {
     Runtime,
     /// The shape of the build: stages and the final image.
     Structure,
+    /// Mistakes that make a build do other than what it says, or fail where another builder
+    /// would not (BuildKit's build checks and hadolint's rules of this kind): on by default.
+    Correctness,
+    /// Consistency and legacy syntax (instruction casing, `ENV key value`): nothing about the
+    /// image changes, so these are off by default, as ruff keeps its stylistic rules; turn
+    /// them on with `extend-select = ["style"]`.
+    Style,
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 8] = [
         Category::Privilege,
         Category::SupplyChain,
         Category::Hygiene,
         Category::Secrets,
         Category::Runtime,
         Category::Structure,
+        Category::Correctness,
+        Category::Style,
     ];
 
     pub fn name(self) -> &'static str {
@@ -64,7 +73,16 @@ impl Category {
             Category::Secrets => "secrets",
             Category::Runtime => "runtime",
             Category::Structure => "structure",
+            Category::Correctness => "correctness",
+            Category::Style => "style",
         }
+    }
+
+    /// Whether the category's rules run when nothing is selected. Only rules that change
+    /// nothing about the image are off: a hardening tool that buries its findings under casing
+    /// advice gets ignored.
+    pub fn on_by_default(self) -> bool {
+        self != Category::Style
     }
 
     pub fn from_name(name: &str) -> Option<Category> {
@@ -283,6 +301,13 @@ pub fn run_rules(context: &Context<'_>) -> Vec<Finding> {
         debug_assert!(findings[before..].iter().all(|f| f.code == rule.meta.code));
     }
     findings.retain(|f| !suppressions.suppresses(f));
+    if suppressions.buildkit_checks_are_errors {
+        for finding in &mut findings {
+            if rule_by_code(finding.code).is_some_and(|r| r.meta.alias(Tool::Buildkit).next().is_some()) {
+                finding.severity = Severity::Error;
+            }
+        }
+    }
     withhold_fixes_outside_shipped_image(context, &mut findings);
     findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     findings

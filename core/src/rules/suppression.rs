@@ -6,6 +6,9 @@
 //!   the whole file.
 //! - hadolint's `# hadolint ignore=DL3008` and `# hadolint global ignore=DL3008` are honoured
 //!   for rules that have a hadolint equivalent, so existing files keep working.
+//! - BuildKit's parser directive `# check=skip=StageNameCasing,FromAsCasing` (or `skip=all`)
+//!   silences the rules that claim those build checks, and `error=true` makes their findings
+//!   errors, as it fails `docker build`.
 
 use std::collections::HashSet;
 
@@ -37,6 +40,8 @@ pub struct Suppressions {
     file: CodeSet,
     /// Instruction range → codes suppressed for it.
     instructions: Vec<(TextRange, CodeSet)>,
+    /// `# check=error=true`: findings of rules that claim a BuildKit check are errors.
+    pub buildkit_checks_are_errors: bool,
 }
 
 impl Suppressions {
@@ -60,6 +65,12 @@ impl Suppressions {
                         result.instructions.push((instruction.range, codes));
                     }
                 }
+                Item::Directive(directive) if directive.name == "check" => {
+                    let (skipped, error) = read_check_directive(&directive.value);
+                    result.file.extend(skipped);
+                    result.buildkit_checks_are_errors |= error;
+                    pending = CodeSet::default();
+                }
                 // A blank line or directive ends the comment block above an instruction.
                 Item::Blank { .. } | Item::Directive(_) => pending = CodeSet::default(),
             }
@@ -80,6 +91,32 @@ impl Suppressions {
             at < range.end.max(range.start + 1) && codes.contains(finding.code)
         })
     }
+}
+
+/// BuildKit's `check` directive: `skip=Name,Name` (or `skip=all`) and `error=true`, separated
+/// by `;`. The skipped checks become the codes of the rules that claim them; `all` means every
+/// rule that claims a BuildKit check (BuildKit cannot skip what it does not check).
+fn read_check_directive(value: &str) -> (CodeSet, bool) {
+    let mut skipped = CodeSet::default();
+    let mut error = false;
+    for part in value.split(';') {
+        let Some((key, value)) = part.split_once('=') else { continue };
+        match key.trim().to_ascii_lowercase().as_str() {
+            "skip" => {
+                let names: Vec<&str> = value.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+                let all = names.iter().any(|n| n.eq_ignore_ascii_case("all"));
+                skipped.codes.extend(
+                    ALL_RULES
+                        .iter()
+                        .filter(|r| r.meta.alias(Tool::Buildkit).any(|id| all || names.iter().any(|n| n.eq_ignore_ascii_case(id))))
+                        .map(|r| r.meta.code.to_string()),
+                );
+            }
+            "error" => error = value.trim().eq_ignore_ascii_case("true"),
+            _ => {}
+        }
+    }
+    (skipped, error)
 }
 
 enum Scope {

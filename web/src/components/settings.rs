@@ -84,7 +84,7 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
     };
     let categories = Category::ALL.iter().map(|&category| {
         let rules: Vec<_> = ALL_RULES.iter().filter(|r| r.meta.category == category).collect();
-        let all_on = rules.iter().all(|r| !form.disabled.contains(r.meta.code));
+        let all_on = rules.iter().all(|r| form.rule_on(r.meta));
         let name = category.name();
         let on_all = {
             let d = d.clone();
@@ -101,7 +101,7 @@ pub fn SettingsPanel(props: &SettingsProps) -> Html {
             });
             html! {
                 <li>
-                    <input type="checkbox" id={id.clone()} data-code={meta.code} checked={!form.disabled.contains(meta.code)} {onchange} />
+                    <input type="checkbox" id={id.clone()} data-code={meta.code} checked={form.rule_on(meta)} {onchange} />
                     <label for={id}><span class="chip">{ meta.code }</span>{ " " }{ meta.name }
                         <span class="help">{ markdown::inline(meta.summary) }</span></label>
                 </li>

@@ -50,15 +50,17 @@ pub fn encode(session: &Session) -> String {
         Some(false) => "off",
     };
     let ignore: Vec<&str> = form.disabled.iter().map(String::as_str).collect();
+    let select: Vec<&str> = form.enabled.iter().map(String::as_str).collect();
     let one_line = |s: &str| s.replace(['\n', '\r'], " ");
     let files: String =
         form.context.iter().map(|(path, text)| format!("\nfile {} {}\n{text}", text.len(), one_line(path))).collect();
     format!(
-        "{HEADER}\nprofile {profile}\nunsafe {unsafe_fixes}\nuser {}\nuid {}\nforce {}\nignore {}\ndigests {}\n{}\nsource {}\n{}{files}",
+        "{HEADER}\nprofile {profile}\nunsafe {unsafe_fixes}\nuser {}\nuid {}\nforce {}\nignore {}\nselect {}\ndigests {}\n{}\nsource {}\n{}{files}",
         one_line(&form.user_name),
         one_line(&form.uid),
         u8::from(form.force),
         ignore.join(" "),
+        select.join(" "),
         form.digests.len(),
         form.digests,
         session.source.len(),
@@ -116,6 +118,11 @@ pub fn decode(text: &str) -> Result<Session, String> {
     let uid = c.field("uid")?.to_string();
     let force = c.field("force")? == "1";
     let disabled: BTreeSet<String> = c.field("ignore")?.split_whitespace().map(str::to_string).collect();
+    // Links made before rules could be off by default have no `select` line.
+    let enabled: BTreeSet<String> = match c.rest.starts_with("select") {
+        true => c.field("select")?.split_whitespace().map(str::to_string).collect(),
+        false => BTreeSet::new(),
+    };
     let len = c.field("digests")?.parse::<usize>().map_err(|_| "bad digest table length".to_string())?;
     let digests = c.take(len)?.to_string();
     if c.line() != Some("") {
@@ -133,7 +140,7 @@ pub fn decode(text: &str) -> Result<Session, String> {
         let len = len.parse::<usize>().map_err(|_| format!("bad length for file `{path}`"))?;
         context.insert(path.to_string(), c.take(len)?.to_string());
     }
-    Ok(Session { source, form: Form { profile, unsafe_fixes, disabled, user_name, uid, digests, force, context } })
+    Ok(Session { source, form: Form { profile, unsafe_fixes, disabled, enabled, user_name, uid, digests, force, context } })
 }
 
 /// The URL fragment that carries a session: `#s=` and the deflated session in base64url.
@@ -198,6 +205,7 @@ mod tests {
             profile: Profile::Basic,
             unsafe_fixes: Some(true),
             disabled: ["DH305".to_string(), "DH502".to_string()].into(),
+            enabled: ["DH801".to_string()].into(),
             user_name: "app".into(),
             uid: "1000".into(),
             digests: format!("alpine:3.22 sha256:{}\nsource 5\n", "a".repeat(64)),
@@ -216,6 +224,15 @@ mod tests {
         assert_eq!(from_fragment(&fragment).unwrap(), s);
         let plain = Session { source: String::new(), form: Form::default() };
         assert_eq!(from_fragment(&to_fragment(&plain)).unwrap(), plain);
+    }
+
+    /// A link made before the `select` line existed still opens, with no extra rule on.
+    #[test]
+    fn reads_links_without_a_select_line() {
+        let s = Session { form: Form { enabled: Default::default(), ..session().form }, ..session() };
+        let old = encode(&s).replacen("\nselect \n", "\n", 1);
+        assert!(!old.contains("\nselect"));
+        assert_eq!(decode(&old).unwrap(), s);
     }
 
     #[test]

@@ -46,3 +46,18 @@ fn nothing_is_appended_inside_an_open_quote() {
     assert!(!outcome.output.contains("rm -rf /var/lib/apt/lists/*"), "{}", outcome.output);
     assert_eq!(fix(&outcome.output, &all_rules()).output, outcome.output);
 }
+
+/// A line diff can pair a fixed line with an identical neighbour, leaving a hunk that only
+/// deletes (or only inserts) beside the line the fix wrote: it is still attributed to the fix.
+#[test]
+fn a_hunk_beside_an_identical_line_keeps_its_rule() {
+    let text = "FROM ubuntu\nENV name value\nENV name=value\n";
+    let settings = Settings { select: vec!["DH804".into()], ..Settings::default() };
+    let outcome = fix(text, &settings);
+    assert_eq!(outcome.output, "FROM ubuntu\nENV name=value\nENV name=value\n");
+    let hunks = dfharden_core::render::attributed_hunks(text, &outcome);
+    assert!(!hunks.is_empty());
+    for hunk in hunks {
+        assert_eq!(hunk.codes, ["DH804"], "{}", hunk.text);
+    }
+}

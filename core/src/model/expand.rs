@@ -17,6 +17,32 @@ pub struct Expanded {
 /// quadratic time (each level rescans the rest of the word).
 pub const MAX_EXPANSION_DEPTH: usize = 16;
 
+/// The names of the variables `word` refers to (`$NAME`, `${NAME...}`), in order, defaults
+/// included (`${A:-$B}` names `A` and `B`); `\$` is not a reference.
+pub fn variable_names(word: &str) -> Vec<String> {
+    let bytes = word.as_bytes();
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'$' => {
+                let start = i + 1 + usize::from(bytes.get(i + 1) == Some(&b'{'));
+                let len = bytes[start.min(bytes.len())..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
+                if len > 0 {
+                    let name = &word[start..start + len];
+                    if !names.iter().any(|n| n == name) {
+                        names.push(name.to_string());
+                    }
+                }
+                i = start + len;
+            }
+            _ => i += 1,
+        }
+    }
+    names
+}
+
 /// Expands variables in `word` from `vars`; unknown variables expand to the empty string
 /// (as in BuildKit) and are listed in [`Expanded::unresolved`].
 pub fn expand(word: &str, vars: &HashMap<String, String>) -> Expanded {

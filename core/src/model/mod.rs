@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::syntax::{Arguments, Instruction, Keyword, Parse, TextRange};
 
-pub use expand::{expand, has_variables, Expanded};
+pub use expand::{expand, has_variables, variable_names, Expanded};
 pub use image::{is_digest, ImageRef, ImageRefError, DOCKER_HUB};
 
 /// How a command is written.
@@ -265,6 +265,17 @@ fn global_values(global_args: &[GlobalArg]) -> HashMap<String, String> {
         .iter()
         .filter_map(|a| a.default.clone().map(|d| (a.name.clone(), d)))
         .collect()
+}
+
+/// The `AS` keyword and the stage name of a FROM line, as written (`FROM img AS Build`).
+pub fn stage_name_words(instruction: &Instruction) -> Option<(&crate::syntax::Word, &crate::syntax::Word)> {
+    match &instruction.arguments {
+        Arguments::List(words) => match words.as_slice() {
+            [_, as_kw, name, ..] if as_kw.text.eq_ignore_ascii_case("as") => Some((as_kw, name)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The names a COPY/ADD `--from` or a `RUN --mount=from=` refers to.

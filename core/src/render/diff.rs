@@ -69,6 +69,18 @@ pub fn attributed_hunks(original: &str, outcome: &FixOutcome) -> Vec<AttributedH
                 fixes.push(i);
             }
         }
+        // A line diff may pair an edited line with an identical neighbour (`ENV a b` fixed to
+        // `ENV a=b` right above an `ENV a=b`): the hunk then only deletes or only inserts, next
+        // to the line the fix wrote. Its fixes are those on the lines beside it.
+        if fixes.is_empty() && (new.is_empty() || old.is_empty()) {
+            let around_start = line_start(new.start.saturating_sub(1));
+            let around_end = line_start(new.end + 1);
+            for (i, applied) in outcome.applied.iter().enumerate() {
+                if applied.output_ranges.iter().any(|r| r.start >= around_start && r.start < around_end.max(around_start + 1)) {
+                    fixes.push(i);
+                }
+            }
+        }
         let mut codes: Vec<&'static str> = Vec::new();
         for &i in &fixes {
             if !codes.contains(&outcome.applied[i].code) {

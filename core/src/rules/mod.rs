@@ -10,11 +10,13 @@ pub(crate) mod helpers;
 mod registry;
 mod suppression;
 
+pub mod correctness;
 pub mod hygiene;
 pub mod privilege;
 pub mod runtime;
 pub mod secrets;
 pub mod structure;
+pub mod style;
 pub mod supply_chain;
 
 use serde::Serialize;

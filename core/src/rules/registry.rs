@@ -1,6 +1,6 @@
 //! Every rule, by code. A code is never reused: retired rules stay here with status Removed.
 
-use super::{hygiene, privilege, runtime, secrets, structure, supply_chain, Context, Finding, RuleMeta};
+use super::{correctness, hygiene, privilege, runtime, secrets, structure, style, supply_chain, Context, Finding, RuleMeta};
 
 /// A rule: its metadata and its check.
 pub struct Rule {
@@ -52,6 +52,22 @@ rules! {
     structure::toolchain_in_final_image::ToolchainInFinalImage,
     structure::restructure_declined::RestructureDeclined,
     structure::final_stage_on_full_distribution::FinalStageOnFullDistribution,
+    correctness::duplicate_stage_name::DuplicateStageName,
+    correctness::reserved_stage_name::ReservedStageName,
+    correctness::from_arg_undeclared::FromArgUndeclared,
+    correctness::from_arg_empty_default::FromArgEmptyDefault,
+    correctness::expose_invalid_format::ExposeInvalidFormat,
+    correctness::copy_from_unknown_stage::CopyFromUnknownStage,
+    correctness::copy_from_own_stage::CopyFromOwnStage,
+    correctness::copy_sources_to_file::CopySourcesToFile,
+    correctness::from_platform_constant::FromPlatformConstant,
+    correctness::empty_continuation_line::EmptyContinuationLine,
+    style::stage_name_casing::StageNameCasing,
+    style::from_as_casing::FromAsCasing,
+    style::consistent_instruction_casing::ConsistentInstructionCasing,
+    style::legacy_key_value_format::LegacyKeyValueFormat,
+    style::expose_protocol_casing::ExposeProtocolCasing,
+    style::redundant_target_platform::RedundantTargetPlatform,
 }
 
 /// The rule with this code (case-insensitive).

@@ -22,6 +22,6 @@ mod tree;
 
 pub use decode::{check_limits, decode, DecodeError, DecodeErrorKind, MAX_FILE_BYTES, MAX_LINE_BYTES};
 pub use dump::buildkit_dump;
-pub use parser::parse;
+pub use parser::{parse, EMPTY_CONTINUATION_LINE};
 pub use text::{LineCol, LineIndex, TextRange};
 pub use tree::*;

@@ -12,6 +12,10 @@ use super::shell_words::Lex;
 use super::text::{LineIndex, TextRange};
 use super::tree::*;
 
+/// The warning for an empty line inside a continued instruction (BuildKit's
+/// `NoEmptyContinuation`); the rule that reports it finds the warning by this text.
+pub const EMPTY_CONTINUATION_LINE: &str = "empty continuation line (BuildKit will make this an error)";
+
 /// Parses a Dockerfile. Never fails and never panics: problems are in [`Parse::errors`].
 pub fn parse(text: &str) -> Parse {
     let bom = text.starts_with('\u{feff}').then(|| TextRange::new(0, 3));
@@ -158,7 +162,7 @@ impl<'a> Parser<'a> {
                 if blank {
                     self.error(
                         Severity::Warning,
-                        "empty continuation line (BuildKit will make this an error)",
+                        EMPTY_CONTINUATION_LINE,
                         line.full,
                     );
                 }

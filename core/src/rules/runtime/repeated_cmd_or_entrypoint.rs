@@ -5,11 +5,11 @@ use crate::syntax::Keyword;
 
 rule! {
     /// ## What it does
-    /// Flags a stage with more than one `CMD`, or more than one `ENTRYPOINT`: every one but
-    /// the last.
+    /// Flags a stage with more than one `CMD`, more than one `ENTRYPOINT` or more than one
+    /// `HEALTHCHECK`: every one but the last.
     ///
     /// ## Why is this bad?
-    /// `CMD` and `ENTRYPOINT` are settings of the image, not steps: each one replaces the
+    /// `CMD`, `ENTRYPOINT` and `HEALTHCHECK` are settings of the image, not steps: each one replaces the
     /// previous value, and only the last one of a stage is kept. The earlier ones do nothing,
     /// yet a reader may believe they run, for instance that two `CMD` lines start two
     /// processes. To run more than one thing, start them from one script or, better, run
@@ -37,23 +37,24 @@ rule! {
     /// which `CMD` remains.) Comment lines inside a deleted instruction are kept.
     ///
     /// ## References
-    /// - hadolint DL4003 (`CMD`) and DL4004 (`ENTRYPOINT`), Trivy DS016 (`CMD`) and DS007
-    ///   (`ENTRYPOINT`)
+    /// - hadolint DL4003 (`CMD`), DL4004 (`ENTRYPOINT`) and DL3012 (`HEALTHCHECK`), Trivy DS016
+    ///   (`CMD`) and DS007 (`ENTRYPOINT`)
+    /// - BuildKit build check `MultipleInstructionsDisallowed`
     pub struct RepeatedCmdOrEntrypoint {
         code: "DH503",
         name: "repeated-cmd-or-entrypoint",
         category: Runtime,
         severity: Warning,
         fix: Always,
-        summary: "A stage sets `CMD` or `ENTRYPOINT` more than once; only the last counts",
-        aliases: [(Hadolint, "DL4003"), (Hadolint, "DL4004"), (Trivy, "DS016"), (Trivy, "DS007")],
+        summary: "A stage sets `CMD`, `ENTRYPOINT` or `HEALTHCHECK` more than once; only the last counts",
+        aliases: [(Hadolint, "DL4003"), (Hadolint, "DL4004"), (Hadolint, "DL3012"), (Trivy, "DS016"), (Trivy, "DS007"), (Buildkit, "MultipleInstructionsDisallowed")],
     }
 }
 
 /// DH503
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     for stage in &ctx.model.stages {
-        for keyword in [Keyword::Cmd, Keyword::Entrypoint] {
+        for keyword in [Keyword::Cmd, Keyword::Entrypoint, Keyword::Healthcheck] {
             let all: Vec<_> =
                 stage.body.iter().map(|&i| ctx.model.instructions[i]).filter(|i| i.keyword == keyword).collect();
             let Some((last, earlier)) = all.split_last() else { continue };

@@ -1,0 +1,13 @@
+//! Mistakes that make a build do other than what it says, or fail where a reader would not
+//! expect it: BuildKit's build checks and hadolint's rules of this kind. On by default.
+
+pub mod copy_from_own_stage;
+pub mod copy_from_unknown_stage;
+pub mod copy_sources_to_file;
+pub mod duplicate_stage_name;
+pub mod empty_continuation_line;
+pub mod expose_invalid_format;
+pub mod from_arg_empty_default;
+pub mod from_arg_undeclared;
+pub mod from_platform_constant;
+pub mod reserved_stage_name;

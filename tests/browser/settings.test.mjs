@@ -117,3 +117,30 @@ test('a download right after typing (before the debounce fires) has the new text
   assert.equal(await outputText(page), downloaded, 'and the views caught up');
   await context.close();
 });
+
+test('style rules are off by default; switching one on is `--extend-select`, and the link keeps it', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  const text = 'FROM alpine:3.22 as build\nRUN apk add --no-cache make\nFROM alpine:3.22\nCOPY --from=build /bin/make /bin/make\nCMD ["make"]\n';
+  const dir = mkdtempSync(join(tmpdir(), 'dfharden-style-'));
+  writeFileSync(join(dir, 'Dockerfile'), text);
+  await setSource(page, text);
+  await waitAnalyzed(page, text);
+  await openSettings(page);
+  const box = page.locator('#rule-DH802');
+  assert.equal(await box.isChecked(), false, 'the style category is off by default, as in the CLI');
+  assert.equal(await page.locator('#category-style').isChecked(), false);
+  assert.equal(await outputText(page), fixCli(join(dir, 'Dockerfile')));
+  assert.match(await outputText(page), /^FROM alpine:3\.22 as build$/m);
+  await box.check();
+  await waitAnalyzed(page);
+  assert.equal(await outputText(page), fixCli('--extend-select', 'DH802', join(dir, 'Dockerfile')));
+  assert.match(await outputText(page), /^FROM alpine:3\.22 AS build$/m);
+  // The share link carries the rule that was switched on.
+  await page.locator('#share').click();
+  const link = await page.locator('#share-url').inputValue();
+  const second = await openPage(browser, link);
+  await waitAnalyzed(second.page, text);
+  assert.match(await outputText(second.page), /^FROM alpine:3\.22 AS build$/m);
+  await second.context.close();
+  await context.close();
+});

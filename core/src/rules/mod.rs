@@ -12,6 +12,7 @@ mod suppression;
 
 pub mod correctness;
 pub mod hygiene;
+pub mod pinning;
 pub mod privilege;
 pub mod runtime;
 pub mod secrets;
@@ -53,10 +54,12 @@ pub enum Category {
     /// image changes, so these are off by default, as ruff keeps its stylistic rules; turn
     /// them on with `extend-select = ["style"]`.
     Style,
+    /// Exact versions for every installed package: off by default (its rule says why).
+    Pinning,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::Privilege,
         Category::SupplyChain,
         Category::Hygiene,
@@ -65,6 +68,7 @@ impl Category {
         Category::Structure,
         Category::Correctness,
         Category::Style,
+        Category::Pinning,
     ];
 
     pub fn name(self) -> &'static str {
@@ -77,6 +81,7 @@ impl Category {
             Category::Structure => "structure",
             Category::Correctness => "correctness",
             Category::Style => "style",
+            Category::Pinning => "pinning",
         }
     }
 
@@ -84,7 +89,7 @@ impl Category {
     /// nothing about the image are off: a hardening tool that buries its findings under casing
     /// advice gets ignored.
     pub fn on_by_default(self) -> bool {
-        self != Category::Style
+        !matches!(self, Category::Style | Category::Pinning)
     }
 
     pub fn from_name(name: &str) -> Option<Category> {

@@ -1,6 +1,6 @@
 //! Every rule, by code. A code is never reused: retired rules stay here with status Removed.
 
-use super::{correctness, hygiene, privilege, runtime, secrets, structure, style, supply_chain, Context, Finding, RuleMeta};
+use super::{correctness, hygiene, pinning, privilege, runtime, secrets, structure, style, supply_chain, Context, Finding, RuleMeta};
 
 /// A rule: its metadata and its check.
 pub struct Rule {
@@ -44,6 +44,7 @@ rules! {
     hygiene::relative_workdir::RelativeWorkdir,
     hygiene::maintainer_deprecated::MaintainerDeprecated,
     hygiene::apt_install_without_yes::AptInstallWithoutYes,
+    hygiene::useradd_without_no_log_init::UseraddWithoutNoLogInit,
     secrets::secret_in_env_or_arg::SecretInEnvOrArg,
     secrets::secret_file_copied::SecretFileCopied,
     runtime::shell_form_command::ShellFormCommand,
@@ -62,12 +63,20 @@ rules! {
     correctness::copy_sources_to_file::CopySourcesToFile,
     correctness::from_platform_constant::FromPlatformConstant,
     correctness::empty_continuation_line::EmptyContinuationLine,
+    correctness::apt_instead_of_apt_get::AptInsteadOfAptGet,
+    correctness::env_self_reference::EnvSelfReference,
+    correctness::copy_relative_without_workdir::CopyRelativeWithoutWorkdir,
     style::stage_name_casing::StageNameCasing,
     style::from_as_casing::FromAsCasing,
     style::consistent_instruction_casing::ConsistentInstructionCasing,
     style::legacy_key_value_format::LegacyKeyValueFormat,
     style::expose_protocol_casing::ExposeProtocolCasing,
     style::redundant_target_platform::RedundantTargetPlatform,
+    style::wget_without_progress::WgetWithoutProgress,
+    style::consecutive_run::ConsecutiveRun,
+    style::curl_and_wget::CurlAndWget,
+    style::pipe_without_pipefail::PipeWithoutPipefail,
+    pinning::package_version_unpinned::PackageVersionUnpinned,
 }
 
 /// The rule with this code (case-insensitive).

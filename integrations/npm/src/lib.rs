@@ -64,7 +64,7 @@ export interface Location {
 
 export type Severity = "info" | "warning" | "error";
 export type Category =
-  "privilege" | "supply-chain" | "hygiene" | "secrets" | "runtime" | "structure" | "correctness" | "style";
+  "privilege" | "supply-chain" | "hygiene" | "secrets" | "runtime" | "structure" | "correctness" | "style" | "pinning";
 export type Applicability = "display-only" | "unsafe" | "safe";
 
 export interface Edit { location: Location; content: string }

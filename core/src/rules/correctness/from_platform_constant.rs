@@ -26,7 +26,9 @@ rule! {
     /// ```
     ///
     /// ## References
-    /// - BuildKit build check `FromPlatformFlagConstDisallowed`
+    /// - BuildKit build check `FromPlatformFlagConstDisallowed`; hadolint DL3029, which flags
+    ///   every constant `--platform` (dfharden, like BuildKit, accepts a stage named for its
+    ///   platform)
     pub struct FromPlatformConstant {
         code: "DH709",
         name: "from-platform-constant",
@@ -34,7 +36,7 @@ rule! {
         severity: Warning,
         fix: None,
         summary: "`FROM --platform` names a fixed platform",
-        aliases: [(Buildkit, "FromPlatformFlagConstDisallowed")],
+        aliases: [(Buildkit, "FromPlatformFlagConstDisallowed"), (Hadolint, "DL3029")],
     }
 }
 

@@ -130,7 +130,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
 
 /// The shell a shell-form command at `index` runs under: the last `SHELL` before it, or
 /// Docker's default.
-fn shell_in_effect(ctx: &Context<'_>, stage: usize, index: usize) -> Vec<String> {
+pub(crate) fn shell_in_effect(ctx: &Context<'_>, stage: usize, index: usize) -> Vec<String> {
     explicit_shell(ctx, stage, index).unwrap_or_else(|| {
         let default: &[&str] = if facts_for_stage(ctx.model, stage).distro == Distro::Windows {
             &["cmd", "/S", "/C"]
@@ -142,7 +142,7 @@ fn shell_in_effect(ctx: &Context<'_>, stage: usize, index: usize) -> Vec<String>
 }
 
 /// The exec-form `SHELL` in force at `index`, if the Dockerfile sets one.
-fn explicit_shell(ctx: &Context<'_>, stage: usize, index: usize) -> Option<Vec<String>> {
+pub(crate) fn explicit_shell(ctx: &Context<'_>, stage: usize, index: usize) -> Option<Vec<String>> {
     let chain = chain_instructions(ctx.model, stage);
     let shell = chain
         .iter()

@@ -6,6 +6,7 @@ pub mod copy_from_own_stage;
 pub mod copy_from_unknown_stage;
 pub mod copy_relative_without_workdir;
 pub mod copy_sources_to_file;
+pub mod copy_whole_filesystem;
 pub mod duplicate_stage_name;
 pub mod empty_continuation_line;
 pub mod env_self_reference;

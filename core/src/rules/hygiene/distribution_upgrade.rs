@@ -35,8 +35,10 @@ rule! {
     ///
     /// ## References
     /// - Trivy DS024 (`apt-get dist-upgrade`), hadolint DL3035 (`zypper dist-upgrade`)
-    /// - hadolint used to flag `apt-get upgrade` as DL3005. It stopped in 2021, when Docker's and
-    ///   OWASP's guides withdrew their advice against upgrading in builds; DL3005 is gone since
+    /// - hadolint used to flag `apt-get upgrade` as DL3005 (and `apk upgrade`, `yum update`,
+    ///   `dnf upgrade` as DL3017, DL3031, DL3039). It stopped in 2021, when Docker's and OWASP's
+    ///   guides withdrew their advice against upgrading in builds. dfharden still claims those
+    ///   ids, so old `# hadolint ignore=DL3005` comments keep silencing this rule.
     /// - Related: CIS Docker Benchmark 4.4 "Ensure images are scanned and rebuilt to include
     ///   security patches"
     pub struct DistributionUpgrade {
@@ -46,7 +48,7 @@ rule! {
         severity: Info,
         fix: None,
         summary: "The build upgrades every package of the base image",
-        aliases: [(Trivy, "DS024"), (Hadolint, "DL3035")],
+        aliases: [(Trivy, "DS024"), (Hadolint, "DL3035"), (Hadolint, "DL3005"), (Hadolint, "DL3017"), (Hadolint, "DL3031"), (Hadolint, "DL3039")],
     }
 }
 

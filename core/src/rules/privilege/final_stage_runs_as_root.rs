@@ -82,7 +82,8 @@ rule! {
     /// ## References
     /// - CIS Docker Benchmark 4.1 "Ensure that a user for the container has been created"
     /// - github.com/nginx/docker-nginx-unprivileged (what the unprivileged image changes)
-    /// - hadolint DL3002, Trivy DS002, Checkov CKV_DOCKER_3 and CKV_DOCKER_8
+    /// - hadolint DL3002 and DL3063 (off by default there), Trivy DS002, Checkov CKV_DOCKER_3
+    ///   and CKV_DOCKER_8
     pub struct FinalStageRunsAsRoot {
         code: "DH101",
         name: "final-stage-runs-as-root",
@@ -90,7 +91,7 @@ rule! {
         severity: Error,
         fix: Sometimes,
         summary: "The image's process runs as root",
-        aliases: [(Hadolint, "DL3002"), (Trivy, "DS002"), (Checkov, "CKV_DOCKER_3"), (Checkov, "CKV_DOCKER_8"), (Cis, "4.1")],
+        aliases: [(Hadolint, "DL3002"), (Hadolint, "DL3063"), (Trivy, "DS002"), (Checkov, "CKV_DOCKER_3"), (Checkov, "CKV_DOCKER_8"), (Cis, "4.1")],
     }
 }
 

@@ -7,4 +7,5 @@ pub mod root_switch_after_non_root;
 pub mod setuid_setgid_not_stripped;
 pub mod ssh_exposed;
 pub mod sudo_in_image;
+pub mod user_not_numeric;
 pub mod world_writable_permissions;

@@ -41,7 +41,7 @@ rule! {
     /// ## References
     /// - CIS Docker Benchmark 4.6 "Ensure that HEALTHCHECK instructions have been added to
     ///   container images"
-    /// - Trivy DS026, Checkov CKV_DOCKER_2
+    /// - Trivy DS026, Checkov CKV_DOCKER_2, hadolint DL3057 (off by default in hadolint)
     pub struct MissingHealthcheck {
         code: "DH502",
         name: "missing-healthcheck",
@@ -49,7 +49,7 @@ rule! {
         severity: Info,
         fix: None,
         summary: "A service image has no `HEALTHCHECK`",
-        aliases: [(Trivy, "DS026"), (Checkov, "CKV_DOCKER_2"), (Cis, "4.6")],
+        aliases: [(Trivy, "DS026"), (Checkov, "CKV_DOCKER_2"), (Cis, "4.6"), (Hadolint, "DL3057")],
     }
 }
 

@@ -52,7 +52,7 @@ rule! {
     ///
     /// ## References
     /// - CIS Docker Benchmark 4.10 "Ensure secrets are not stored in Dockerfiles"
-    /// - BuildKit check SecretsUsedInArgOrEnv, Trivy DS031
+    /// - BuildKit check SecretsUsedInArgOrEnv, hadolint DL3064, Trivy DS031
     /// - Docker documentation, "Build secrets"
     pub struct SecretInEnvOrArg {
         code: "DH401",
@@ -61,7 +61,7 @@ rule! {
         severity: Error,
         fix: None,
         summary: "A secret is set with `ENV` or `ARG`, where the image keeps it",
-        aliases: [(Buildkit, "SecretsUsedInArgOrEnv"), (Trivy, "DS031"), (Cis, "4.10")],
+        aliases: [(Buildkit, "SecretsUsedInArgOrEnv"), (Hadolint, "DL3064"), (Trivy, "DS031"), (Cis, "4.10")],
     }
 }
 

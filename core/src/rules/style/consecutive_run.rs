@@ -3,7 +3,8 @@ use crate::syntax::Keyword;
 
 rule! {
     /// ## What it does
-    /// Flags a `RUN` that directly follows another `RUN` with the same options.
+    /// Flags a `RUN` that directly follows another `RUN` with the same options, when neither
+    /// runs more than two commands (longer chains were split on purpose).
     ///
     /// ## Why is this bad?
     /// Each `RUN` is a layer. Steps that belong together (install, then clean up) are smaller
@@ -47,7 +48,10 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                 continue;
             }
             let flags = |i: &crate::syntax::Instruction| i.flags.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
-            if flags(previous) != flags(current) {
+            // A `RUN` that already chains several commands was split on purpose (as hadolint
+            // reads it): only short steps are worth merging.
+            let commands = |i: usize| ctx.scripts[i].iter().map(|s| s.commands.len()).sum::<usize>();
+            if flags(previous) != flags(current) || commands(pair[0]) > 2 || commands(pair[1]) > 2 {
                 continue;
             }
             let line = ctx.parse.line_col(previous.keyword_range.start).line;

@@ -25,7 +25,7 @@ rule! {
     /// Safe: the fix deletes the flag; the stage is built for the same platform.
     ///
     /// ## References
-    /// - BuildKit build check `RedundantTargetPlatform`
+    /// - BuildKit build check `RedundantTargetPlatform`, hadolint DL3065
     pub struct RedundantTargetPlatform {
         code: "DH806",
         name: "redundant-target-platform",
@@ -33,7 +33,7 @@ rule! {
         severity: Info,
         fix: Always,
         summary: "`FROM --platform=$TARGETPLATFORM` repeats the default",
-        aliases: [(Buildkit, "RedundantTargetPlatform")],
+        aliases: [(Buildkit, "RedundantTargetPlatform"), (Hadolint, "DL3065")],
     }
 }
 

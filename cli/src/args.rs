@@ -43,6 +43,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Generate shell completions or the man page.
     Generate(GenerateArgs),
+    /// Write the dfharden.toml equivalent to another tool's configuration.
+    Migrate(MigrateArgs),
     /// Run the language server (LSP) on standard input and output, for editors.
     ///
     /// Diagnostics for each open Dockerfile, a code action per fix (unsafe fixes say so), a
@@ -139,6 +141,10 @@ pub struct CheckArgs {
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// The least severe finding that makes the run fail (exit 1); default: any finding, or the
+    /// configuration's `failure-threshold`.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub failure_threshold: Option<crate::config::FailureThreshold>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -280,4 +286,23 @@ pub enum Generate {
     },
     /// The man page (roff) on standard output.
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    pub from: MigrateFrom,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateFrom {
+    /// From `.hadolint.yaml`: hadolint's ids stay as they are (each names the dfharden rule
+    /// that claims it); what has no equivalent is listed in comments.
+    Hadolint {
+        /// The hadolint configuration (default: .hadolint.yaml or .hadolint.yml here).
+        path: Option<PathBuf>,
+        /// Write dfharden.toml beside it (refused if one exists) instead of printing it.
+        #[arg(long)]
+        write: bool,
+    },
 }

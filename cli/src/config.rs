@@ -32,6 +32,43 @@ pub struct ConfigFile {
     pub trusted_registries: Option<Vec<String>>,
     /// Path of the digest lock file, relative to the configuration file.
     pub lock_file: Option<PathBuf>,
+    /// The least severe finding that makes `check` exit 1.
+    pub failure_threshold: Option<FailureThreshold>,
+}
+
+/// The least severe finding that makes `dfharden check` fail (exit 1): hadolint's
+/// `failure-threshold`, with dfharden's three severities (hadolint's `style` is `info` here).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailureThreshold {
+    Error,
+    Warning,
+    /// Any finding (the default).
+    #[default]
+    Info,
+    /// Never: report, but exit 0.
+    None,
+}
+
+impl FailureThreshold {
+    pub fn fails(self, severity: dfharden_core::rules::Severity) -> bool {
+        use dfharden_core::rules::Severity;
+        match self {
+            FailureThreshold::Error => severity >= Severity::Error,
+            FailureThreshold::Warning => severity >= Severity::Warning,
+            FailureThreshold::Info => true,
+            FailureThreshold::None => false,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureThreshold::Error => "error",
+            FailureThreshold::Warning => "warning",
+            FailureThreshold::Info => "info",
+            FailureThreshold::None => "none",
+        }
+    }
 }
 
 /// Builds the settings for each file. Settings are built once per source (configuration file
@@ -49,6 +86,8 @@ pub struct SettingsResolver {
     /// file at or above it. Sibling directories share their parents' answers, so a new
     /// directory costs a look at its own entries, not a walk to the root.
     nearest: Mutex<HashMap<PathBuf, Sources>>,
+    /// The nearest `.hadolint.yaml` of each recently seen directory.
+    hadolint: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 /// Where a directory's settings come from: its configuration file and its lock file.
@@ -62,6 +101,7 @@ const RECENT_DIRS: usize = 1024;
 pub struct Resolved {
     pub settings: Settings,
     pub lock_path: Option<PathBuf>,
+    pub failure_threshold: FailureThreshold,
 }
 
 impl SettingsResolver {
@@ -81,6 +121,7 @@ impl SettingsResolver {
             by_source: Mutex::default(),
             configs: Mutex::default(),
             nearest: Mutex::default(),
+            hadolint: Mutex::default(),
         }
     }
 
@@ -112,7 +153,8 @@ impl SettingsResolver {
         let config_path = match (&self.args.config, self.args.isolated) {
             (Some(explicit), _) => Some(explicit.clone()),
             (None, true) => None,
-            (None, false) => self.nearest_files(dir).0,
+            // With no dfharden configuration anywhere above, hadolint's is read instead.
+            (None, false) => self.nearest_files(dir).0.or_else(|| self.nearest_hadolint(dir)),
         };
         let Some(path) = config_path else {
             return Ok((None, Arc::default()));
@@ -143,6 +185,24 @@ impl SettingsResolver {
             }
             _ => self.nearest_files(dir).1,
         }
+    }
+
+    /// The nearest `.hadolint.yaml` at or above `dir`, remembered for the directories seen.
+    fn nearest_hadolint(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(found) = self.hadolint.lock().expect("lock").get(dir) {
+            return found.clone();
+        }
+        let found = crate::hadolint::HADOLINT_NAMES
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|p| p.is_file())
+            .or_else(|| dir.parent().and_then(|parent| self.nearest_hadolint(parent)));
+        let mut memo = self.hadolint.lock().expect("lock");
+        if memo.len() >= RECENT_DIRS {
+            memo.clear();
+        }
+        memo.insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     /// The nearest configuration file and lock file at or above `dir` (absolute), remembered
@@ -238,11 +298,26 @@ impl SettingsResolver {
         Ok(Resolved {
             settings,
             lock_path,
+            failure_threshold: config.failure_threshold.unwrap_or_default(),
         })
     }
 }
 
 fn read_config(path: &Path) -> Result<ConfigFile> {
+    if crate::hadolint::is_hadolint_config(path) {
+        let migrated = crate::hadolint::migrate(&crate::hadolint::read(path)?)
+            .with_context(|| format!("{}: invalid configuration", path.display()))?;
+        // Said once per file: configurations are read once and shared.
+        let mut notice = format!(
+            "dfharden: notice: no dfharden.toml found; reading hadolint's {} (`dfharden migrate hadolint` writes the equivalent dfharden.toml)",
+            path.display()
+        );
+        for item in &migrated.not_carried {
+            notice.push_str(&format!("\n  not used: {item}"));
+        }
+        let _ = writeln!(anstream::stderr(), "{notice}");
+        return Ok(migrated.config);
+    }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("{}: invalid configuration", path.display()))

@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod context;
 mod discover;
+mod hadolint;
 mod input;
 mod lockfile;
 mod paths;

@@ -297,3 +297,45 @@ fn invalid_settings_exit_2_and_write_nothing() {
     assert!(r.stderr.contains("user name `root;id`"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), ALPINE);
 }
+
+/// A project that only has hadolint's configuration keeps its choices: the ignored DL ids
+/// silence the rules that claim them, the failure threshold decides the exit code, and what
+/// cannot be carried over is named. `migrate hadolint` writes the same as a dfharden.toml.
+#[test]
+fn hadolint_configuration_is_read_and_migrated() {
+    let hadolint = "ignored:\n  - DL3019\n  - SC2086\ntrustedRegistries:\n  - docker.io\n  - registry.example.com\nfailure-threshold: error\noverride:\n  error: [DL3008]\n";
+    let dockerfile = "FROM alpine:3.22\nRUN apk add curl\nMAINTAINER x\n";
+    let dir = project(&[(".hadolint.yaml", hadolint), ("app/Dockerfile", dockerfile)]);
+    let r = run(dir.path(), &["check", "--select", "DH305,DH311,DH203", "app/Dockerfile"], None);
+    assert!(!r.stdout.contains("DH305"), "DL3019 is DH305's id: ignored\n{}", r.stdout);
+    assert!(r.stdout.contains("DH311"), "{}", r.stdout);
+    assert_eq!(r.code, 0, "only info findings, under failure-threshold error:\n{}", r.stdout);
+    assert!(r.stderr.contains("reading hadolint's") && r.stderr.contains("not used: override"), "{}", r.stderr);
+    assert!(r.stderr.contains("SC2086"), "{}", r.stderr);
+    // The flag wins over the configuration.
+    assert_eq!(run(dir.path(), &["check", "--select", "DH311", "--failure-threshold", "info", "app/Dockerfile"], None).code, 1);
+    // trustedRegistries: an image from elsewhere is flagged by DH203.
+    std::fs::write(dir.path().join("app/Dockerfile"), "FROM quay.io/org/app:1.0\n").unwrap();
+    let r = run(dir.path(), &["check", "--select", "DH203", "--failure-threshold", "info", "app/Dockerfile"], None);
+    assert!(r.stdout.contains("DH203") && r.stdout.contains("quay.io"), "{}", r.stdout);
+
+    let r = run(dir.path(), &["migrate", "hadolint"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("ignore = [\"DL3019\"]"), "{}", r.stdout);
+    assert!(r.stdout.contains("trusted-registries = [\"docker.io\", \"registry.example.com\"]"));
+    assert!(r.stdout.contains("failure-threshold = \"error\""));
+    assert!(r.stdout.contains("# Not carried over: override"));
+    assert_eq!(run(dir.path(), &["migrate", "hadolint", "--write"], None).code, 0);
+    let written = std::fs::read_to_string(dir.path().join("dfharden.toml")).unwrap();
+    assert_eq!(written, r.stdout);
+    // Once dfharden.toml exists it is the configuration: no notice, the same choices.
+    let r = run(dir.path(), &["check", "--select", "DH203", "--failure-threshold", "info", "app/Dockerfile"], None);
+    assert!(!r.stderr.contains("hadolint"), "{}", r.stderr);
+    assert!(r.stdout.contains("DH203"));
+    assert_eq!(run(dir.path(), &["migrate", "hadolint", "--write"], None).code, 2, "an existing dfharden.toml is not overwritten");
+    // A configuration hadolint would refuse is an error with its name.
+    let bad = project(&[(".hadolint.yaml", "failure-threshold: loud\n"), ("Dockerfile", "FROM alpine:3.22\n")]);
+    let r = run(bad.path(), &["check", "Dockerfile"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(".hadolint.yaml") && r.stderr.contains("loud"), "{}", r.stderr);
+}

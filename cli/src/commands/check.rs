@@ -24,6 +24,8 @@ struct Checked {
     uri: String,
     text: String,
     report: Report,
+    /// Whether a finding is at or above the failure threshold.
+    fails: bool,
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
@@ -40,7 +42,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
             shared.context.as_deref(),
         );
         let report = check(&source.text, &settings);
+        let threshold = args.failure_threshold.unwrap_or(resolved.failure_threshold);
+        let fails = report.findings.iter().any(|f| threshold.fails(f.severity));
         Ok(Checked {
+            fails,
             uri: match &source.path {
                 Some(path) => patch_path(path),
                 None => display_path(&source.name),
@@ -71,7 +76,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
                 return Ok(());
             }
         };
-        any |= !c.report.findings.is_empty()
+        any |= c.fails
             || c.report
                 .syntax_errors
                 .iter()

@@ -3,6 +3,7 @@
 mod check;
 mod fix;
 mod generate;
+mod migrate;
 mod parse;
 mod pin;
 mod rules;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules(args) => rules::list(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Migrate(args) => migrate::run(&args),
         Command::Server => server::run(),
     }
 }

@@ -4,7 +4,8 @@ use crate::syntax::TextRange;
 
 rule! {
     /// ## What it does
-    /// Flags a package installed without a version: `apt-get install curl` (not `curl=8.14.1-2`),
+    /// Flags a command that installs packages without a version (once per command, at the
+    /// first such package): `apt-get install curl` (not `curl=8.14.1-2`),
     /// `apk add curl` (not `curl=8.14.1-r1`), `pip install flask` (not `flask==3.1.1`),
     /// `npm install express` (not `express@5.1.0`), `gem install rails` (not `-v 8.0.2`),
     /// `yum`/`dnf`/`microdnf`/`zypper install curl` (not `curl-8.14.1`) and `go install
@@ -56,13 +57,21 @@ rule! {
 pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     for index in 0..ctx.model.instructions.len() {
         for (_, command) in commands(ctx, index) {
-            for (word, how) in unpinned(command) {
-                findings.push(ctx.finding(
-                    &PackageVersionUnpinned::META,
-                    word.range,
-                    format!("`{}` is installed without a version ({how})", word.text),
-                ));
-            }
+            // One finding per command, as hadolint reports one per instruction: a line that
+            // installs forty packages is one thing to fix, not forty.
+            let unpinned = unpinned(command);
+            let Some(&(first, how)) = unpinned.first() else { continue };
+            let named: Vec<String> = unpinned.iter().take(3).map(|(w, _)| format!("`{}`", w.text)).collect();
+            let packages = match unpinned.len() {
+                1 => format!("{} is", named[0]),
+                n if n <= 3 => format!("{} and {} are", named[..n - 1].join(", "), named[n - 1]),
+                n => format!("{} and {} more are", named.join(", "), n - 3),
+            };
+            findings.push(ctx.finding(
+                &PackageVersionUnpinned::META,
+                first.range,
+                format!("{packages} installed without a version ({how})"),
+            ));
         }
     }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Location;
 use crate::fix::{Applicability, Fix};
-use crate::rules::{Alias, Category, Finding, FixAvailability, Rule, Severity, Status};
+use crate::rules::{Category, Finding, Rule, RuleMeta, Severity};
 use crate::syntax::{LineIndex, SyntaxError};
 
 /// Bumped when the shape changes incompatibly.
@@ -101,35 +101,18 @@ impl JsonReport {
 }
 
 /// One rule as tools read it: `dfharden rules --format json` lists these, the npm package's
-/// `explain` and `rules` return them.
+/// `explain` and `rules` return them. The rule's metadata as it serializes, and its explanation.
 #[derive(Debug, Serialize)]
 pub struct JsonRule {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub category: Category,
-    pub severity: Severity,
-    pub fix: FixAvailability,
-    pub status: Status,
-    pub summary: &'static str,
-    pub aliases: &'static [Alias],
+    #[serde(flatten)]
+    pub meta: &'static RuleMeta,
     /// The explanation in Markdown (What it does / Why is this bad? / Example / ...).
     pub explanation: String,
 }
 
 impl JsonRule {
     pub fn of(rule: &Rule) -> JsonRule {
-        let m = rule.meta;
-        JsonRule {
-            code: m.code,
-            name: m.name,
-            category: m.category,
-            severity: m.severity,
-            fix: m.fix,
-            status: m.status,
-            summary: m.summary,
-            aliases: m.aliases,
-            explanation: m.explanation(),
-        }
+        JsonRule { meta: rule.meta, explanation: rule.meta.explanation() }
     }
 }
 

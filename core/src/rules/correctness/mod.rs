@@ -15,3 +15,4 @@ pub mod from_arg_empty_default;
 pub mod from_arg_undeclared;
 pub mod from_platform_constant;
 pub mod reserved_stage_name;
+pub mod sh_replaced_by_link;

@@ -12,4 +12,6 @@ pub mod package_index_update_alone;
 pub mod pip_install_without_no_cache_dir;
 pub mod relative_workdir;
 pub mod rpm_cache_not_cleaned;
+pub mod rpm_install_without_yes;
 pub mod useradd_without_no_log_init;
+pub mod yarn_cache_not_cleaned;

@@ -12,7 +12,8 @@ PACKAGE=$OUT/package
 
 cd "$ROOT"
 cargo build -p dfharden-wasm --target wasm32-unknown-unknown --profile web --locked --quiet
-WASM=$ROOT/target/wasm32-unknown-unknown/web/dfharden_wasm.wasm
+# Where cargo put it: the caller may have set CARGO_TARGET_DIR.
+WASM=${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/web/dfharden_wasm.wasm
 rm -rf "$PACKAGE" && mkdir -p "$PACKAGE"
 for target in node web; do
   flavour=$target; [ "$target" = node ] && flavour=nodejs

@@ -61,14 +61,6 @@ impl FailureThreshold {
         }
     }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            FailureThreshold::Error => "error",
-            FailureThreshold::Warning => "warning",
-            FailureThreshold::Info => "info",
-            FailureThreshold::None => "none",
-        }
-    }
 }
 
 /// Builds the settings for each file. Settings are built once per source (configuration file

@@ -100,7 +100,8 @@ pub fn to_toml(migrated: &Migrated, source: &Path) -> String {
         out.push_str(&format!("trusted-registries = [{}]\n", quote(registries)));
     }
     if let Some(threshold) = config.failure_threshold {
-        out.push_str(&format!("failure-threshold = \"{}\"\n", threshold.name()));
+        let name = clap::ValueEnum::to_possible_value(&threshold).expect("every threshold has a name");
+        out.push_str(&format!("failure-threshold = \"{}\"\n", name.get_name()));
     }
     for item in &migrated.not_carried {
         out.push_str(&format!("# Not carried over: {item}.\n"));

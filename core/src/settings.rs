@@ -164,7 +164,7 @@ impl Settings {
             return true;
         }
         if self.select.is_empty() {
-            return rule.status == crate::rules::Status::Stable && rule.category.on_by_default();
+            return rule.on_by_default();
         }
         self.select.iter().any(|s| selector_matches(s, rule))
     }

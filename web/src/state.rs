@@ -60,7 +60,7 @@ pub use dfharden_core::settings::valid_user_name;
 impl Form {
     /// Whether a rule runs: its default, unless the user switched it.
     pub fn rule_on(&self, rule: &dfharden_core::RuleMeta) -> bool {
-        if rule.category.on_by_default() {
+        if rule.on_by_default() {
             !self.disabled.contains(rule.code)
         } else {
             self.enabled.contains(rule.code)
@@ -70,7 +70,7 @@ impl Form {
     /// Switches a rule on or off, recording only what differs from its default.
     fn set_rule(&mut self, rule: &dfharden_core::RuleMeta, on: bool) {
         let code = rule.code.to_string();
-        let (differs, set) = if rule.category.on_by_default() { (!on, &mut self.disabled) } else { (on, &mut self.enabled) };
+        let (differs, set) = if rule.on_by_default() { (!on, &mut self.disabled) } else { (on, &mut self.enabled) };
         if differs {
             set.insert(code);
         } else {

@@ -346,6 +346,11 @@ pub fn program_index(command: &SimpleCommand) -> Option<usize> {
     command.runs_index()
 }
 
+/// The word that names the program a command runs (`/usr/bin/apt` in `sudo /usr/bin/apt ...`).
+pub fn program_word(command: &SimpleCommand) -> Option<&ShellWord> {
+    program_index(command).map(|i| &command.words[i])
+}
+
 /// The program a command runs, without its path or a subshell's `(`: `apt-get`, `cd`.
 pub fn program_name(command: &SimpleCommand) -> Option<&str> {
     command.runs_name()

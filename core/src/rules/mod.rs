@@ -181,6 +181,12 @@ impl RuleMeta {
         Some(rest[..end].trim().to_string())
     }
 
+    /// Whether the rule runs when nothing selects it: stable, and in a category that is on by
+    /// default. The settings and the page's rule boxes both ask here.
+    pub fn on_by_default(&self) -> bool {
+        self.status == Status::Stable && self.category.on_by_default()
+    }
+
     /// The hadolint code of this rule, if it has one.
     pub fn alias(&self, tool: Tool) -> impl Iterator<Item = &'static str> + '_ {
         self.aliases.iter().filter(move |a| a.tool == tool).map(|a| a.id)
@@ -306,15 +312,12 @@ pub fn run_rules(context: &Context<'_>) -> Vec<Finding> {
         let before = findings.len();
         (rule.check)(context, &mut findings);
         debug_assert!(findings[before..].iter().all(|f| f.code == rule.meta.code));
-    }
-    findings.retain(|f| !suppressions.suppresses(f));
-    if suppressions.buildkit_checks_are_errors {
-        for finding in &mut findings {
-            if rule_by_code(finding.code).is_some_and(|r| r.meta.alias(Tool::Buildkit).next().is_some()) {
-                finding.severity = Severity::Error;
-            }
+        // `# check=error=true`: the rules that claim a BuildKit check report errors.
+        if suppressions.buildkit_checks_are_errors && rule.meta.alias(Tool::Buildkit).next().is_some() {
+            findings[before..].iter_mut().for_each(|f| f.severity = Severity::Error);
         }
     }
+    findings.retain(|f| !suppressions.suppresses(f));
     withhold_fixes_outside_shipped_image(context, &mut findings);
     findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     findings

@@ -98,9 +98,11 @@ pub fn find_rule(query: &str) -> Option<&'static Rule> {
     rule_by_code(query)
         .or_else(|| ALL_RULES.iter().find(|r| r.meta.name.eq_ignore_ascii_case(query)))
         .or_else(|| {
-            let claims = |r: &&Rule| r.meta.aliases.iter().any(|a| a.id.eq_ignore_ascii_case(query));
-            let mut claiming = ALL_RULES.iter().filter(claims);
-            let first = claiming.clone().next();
-            claiming.find(|r| r.meta.status != super::Status::Removed).or(first)
+            // The first claiming rule, preferring one that is not removed (`min_by_key` keeps
+            // the first of equals).
+            ALL_RULES
+                .iter()
+                .filter(|r| r.meta.aliases.iter().any(|a| a.id.eq_ignore_ascii_case(query)))
+                .min_by_key(|r| r.meta.status == super::Status::Removed)
         })
 }

@@ -105,18 +105,18 @@ fn read_check_directive(value: &str) -> (CodeSet, bool) {
             "skip" => {
                 let names: Vec<&str> = value.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
                 let all = names.iter().any(|n| n.eq_ignore_ascii_case("all"));
-                skipped.codes.extend(
-                    ALL_RULES
-                        .iter()
-                        .filter(|r| r.meta.alias(Tool::Buildkit).any(|id| all || names.iter().any(|n| n.eq_ignore_ascii_case(id))))
-                        .map(|r| r.meta.code.to_string()),
-                );
+                skipped.codes.extend(codes_claiming(Tool::Buildkit, |id| all || names.iter().any(|n| n.eq_ignore_ascii_case(id))));
             }
             "error" => error = value.trim().eq_ignore_ascii_case("true"),
             _ => {}
         }
     }
     (skipped, error)
+}
+
+/// The codes of the rules that claim one of `tool`'s checks, chosen by its id.
+fn codes_claiming(tool: Tool, chosen: impl Fn(&str) -> bool) -> impl Iterator<Item = String> {
+    ALL_RULES.iter().filter(move |r| r.meta.alias(tool).any(&chosen)).map(|r| r.meta.code.to_string())
 }
 
 enum Scope {
@@ -151,11 +151,7 @@ fn read_comment(body: &str) -> Option<(Scope, CodeSet)> {
         };
         let list = rest.strip_prefix("ignore")?.trim().strip_prefix('=')?;
         let hadolint: Vec<String> = list.split(',').map(|c| c.trim().to_ascii_uppercase()).collect();
-        let codes = ALL_RULES
-            .iter()
-            .filter(|r| r.meta.alias(Tool::Hadolint).any(|id| hadolint.iter().any(|h| h == id)))
-            .map(|r| r.meta.code.to_string())
-            .collect();
+        let codes = codes_claiming(Tool::Hadolint, |id| hadolint.iter().any(|h| h == id)).collect();
         return Some((scope, CodeSet { all: false, codes }));
     }
     None

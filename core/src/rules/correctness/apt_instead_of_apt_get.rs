@@ -1,5 +1,5 @@
 use crate::fix::{Edit, Fix};
-use crate::rules::helpers::{commands, package_command, Manager};
+use crate::rules::helpers::{commands, package_command, program_word, Manager};
 use crate::rules::{rule, Context, Finding};
 use crate::syntax::TextRange;
 
@@ -54,7 +54,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                 continue;
             }
             let Some(package) = package_command(command).filter(|p| p.manager == Manager::Apt) else { continue };
-            let word = &command.words[command.runs_index().expect("a program")];
+            let Some(word) = program_word(command) else { continue };
             let sub = package.subcommand.text.as_str();
             let mut finding = ctx.finding(&AptInsteadOfAptGet::META, word.range, format!("`apt {sub}`: `apt` has no stable interface for scripts; use `apt-get`"));
             let exact = crate::rules::helpers::exact_positions(script);

@@ -1,4 +1,4 @@
-use crate::rules::helpers::commands;
+use crate::rules::helpers::{commands, program_args};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -44,7 +44,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             if command.runs_name() != Some("ln") {
                 continue;
             }
-            let operands: Vec<&str> = command.words[command.runs_index().expect("a program") + 1..]
+            let operands: Vec<&str> = program_args(command)
                 .iter()
                 .map(|w| w.text.as_str())
                 .filter(|w| !w.starts_with('-'))

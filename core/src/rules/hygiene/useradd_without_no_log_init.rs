@@ -1,5 +1,5 @@
 use crate::fix::{Edit, Fix};
-use crate::rules::helpers::{commands, exact_positions};
+use crate::rules::helpers::{commands, exact_positions, program_args, program_word};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -46,7 +46,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             if command.runs_name() != Some("useradd") {
                 continue;
             }
-            let args: Vec<&str> = command.words[command.runs_index().expect("a program") + 1..].iter().map(|w| w.text.as_str()).collect();
+            let args: Vec<&str> = program_args(command).iter().map(|w| w.text.as_str()).collect();
             let no_log_init = args.iter().any(|a| *a == "-l" || *a == "--no-log-init" || (a.starts_with('-') && !a.starts_with("--") && a.contains('l')));
             let uid = args.iter().enumerate().find_map(|(i, a)| match *a {
                 "-u" | "--uid" => args.get(i + 1).copied(),
@@ -56,7 +56,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             if no_log_init {
                 continue;
             }
-            let word = &command.words[command.runs_index().expect("a program")];
+            let Some(word) = program_word(command) else { continue };
             let mut finding = ctx.finding(
                 &UseraddWithoutNoLogInit::META,
                 word.range,

@@ -1,4 +1,4 @@
-use crate::rules::helpers::commands;
+use crate::rules::helpers::{commands, program_args};
 use crate::rules::{rule, Context, Finding};
 use crate::syntax::Keyword;
 
@@ -53,7 +53,7 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             if command.runs_name() != Some("yarn") {
                 continue;
             }
-            let args: Vec<&str> = command.words[command.runs_index().expect("a program") + 1..].iter().map(|w| w.text.as_str()).collect();
+            let args: Vec<&str> = program_args(command).iter().map(|w| w.text.as_str()).collect();
             let sub = args.iter().find(|a| !a.starts_with('-')).copied();
             match sub {
                 None | Some("install" | "add") => install = install.or(Some(command.range)),

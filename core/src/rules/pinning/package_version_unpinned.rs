@@ -1,4 +1,4 @@
-use crate::rules::helpers::{commands, package_command, Manager, Verb};
+use crate::rules::helpers::{commands, package_command, program_args, Manager, Verb};
 use crate::rules::{rule, Context, Finding};
 use crate::syntax::TextRange;
 
@@ -110,8 +110,7 @@ fn unpinned(command: &crate::model::shell::SimpleCommand) -> Vec<(&crate::model:
             .collect();
     }
     let Some(program) = command.runs_name() else { return Vec::new() };
-    let index = command.runs_index().expect("a program");
-    let args = &command.words[index + 1..];
+    let args = program_args(command);
     let operands = |from: usize| args[from..].iter().filter(|w| !w.text.starts_with('-') && !w.text.contains('$'));
     let sub = args.iter().position(|w| !w.text.starts_with('-'));
     match (program, sub.map(|i| args[i].text.as_str())) {

@@ -1,4 +1,4 @@
-use crate::rules::helpers::commands;
+use crate::rules::helpers::{commands, program_word};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -41,9 +41,11 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     for index in 0..ctx.model.instructions.len() {
         for (_, command) in commands(ctx, index) {
             let Some(tool) = command.runs_name().filter(|n| matches!(*n, "curl" | "wget")) else { continue };
-            let first = *first.get_or_insert(if tool == "curl" { "curl" } else { "wget" });
-            if tool != first {
-                let word = &command.words[command.runs_index().expect("a program")];
+            let first = *first.get_or_insert(tool);
+            if tool == first {
+                continue;
+            }
+            if let Some(word) = program_word(command) {
                 findings.push(ctx.finding(
                     &CurlAndWget::META,
                     word.range,

@@ -1,5 +1,5 @@
 use crate::fix::{Edit, Fix};
-use crate::rules::helpers::{commands, exact_positions};
+use crate::rules::helpers::{commands, exact_positions, program_args, program_word};
 use crate::rules::{rule, Context, Finding};
 
 rule! {
@@ -51,16 +51,14 @@ pub fn check(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             if command.runs_name() != Some("wget") {
                 continue;
             }
-            let program = command.runs_index().expect("a program");
-            let args = &command.words[program + 1..];
-            let quiet = args.iter().any(|w| {
+            let quiet = program_args(command).iter().any(|w| {
                 let t = w.text.as_str();
                 t.starts_with("--progress") || QUIET.contains(&t) || t.starts_with("--output-file=") || t.starts_with("--append-output=")
             });
             if quiet {
                 continue;
             }
-            let word = &command.words[program];
+            let Some(word) = program_word(command) else { continue };
             let mut finding = ctx.finding(&WgetWithoutProgress::META, word.range, "`wget` without `--progress` prints its progress bar into the build log line by line");
             if exact_positions(script) && !busybox {
                 finding.fix = Some(Fix::safe("Add `--progress=dot:giga`", vec![Edit::insert(word.range.end, " --progress=dot:giga")]));
